@@ -1,0 +1,107 @@
+import type { Severity } from './auditRow';
+
+export interface DebouncePolicy {
+  /** 0 disables debounce: every wake is investigated. */
+  windowSeconds: number;
+  /** Critical wakes skip the window (and open a fresh one). */
+  bypassCritical: boolean;
+}
+
+export interface OpenWindow {
+  probe: string;
+  category: string;
+  windowKey: string;
+  openedAtMs: number;
+  expiresAtMs: number;
+  /** Wakes counted (not investigated) while this window was open. */
+  debounced: number;
+}
+
+/** Open windows keyed by `probe:category`; plain data so it survives continue-as-new. */
+export type WindowTable = Record<string, OpenWindow>;
+
+export interface WakeKey {
+  wakeId: string;
+  probe: string;
+  category: string;
+  severity: Severity;
+}
+
+export type DebounceDecision =
+  | { action: 'dispatch'; windowKey: string; bypassed: boolean }
+  | { action: 'debounce'; window: OpenWindow };
+
+export interface ResetScope {
+  probe?: string;
+  category?: string;
+}
+
+/** Names cannot contain ':', so the pair is unambiguous. */
+export function pairKey(probe: string, category: string): string {
+  return `${probe}:${category}`;
+}
+
+export function investigationWorkflowId(probe: string, category: string, windowKey: string): string {
+  return `probe-investigation:${probe}:${category}:${windowKey}`;
+}
+
+/**
+ * Decides whether a wake opens a window (dispatch) or falls inside one
+ * (debounce). Sliding from the last dispatch: a window is never extended by
+ * the wakes it swallows, so two dispatches for one pair are always at least a
+ * window apart unless critical bypass is on.
+ *
+ * The window key is the ID of the wake that opened it: unique per window and
+ * identical on every replay, which is what makes the investigation ID dedupe.
+ */
+export function decide(table: WindowTable, wake: WakeKey, nowMs: number, policy: DebouncePolicy): DebounceDecision {
+  if (policy.windowSeconds === 0) return { action: 'dispatch', windowKey: wake.wakeId, bypassed: false };
+  const open = table[pairKey(wake.probe, wake.category)];
+  const isOpen = open !== undefined && open.expiresAtMs > nowMs;
+  if (isOpen && policy.bypassCritical && wake.severity === 'critical') {
+    return { action: 'dispatch', windowKey: wake.wakeId, bypassed: true };
+  }
+  if (isOpen) return { action: 'debounce', window: open };
+  return { action: 'dispatch', windowKey: wake.wakeId, bypassed: false };
+}
+
+/** Stamps the window for a dispatched wake. Stays stamped whatever the investigation's fate. */
+export function stampWindow(
+  table: WindowTable,
+  wake: WakeKey,
+  windowKey: string,
+  nowMs: number,
+  policy: DebouncePolicy,
+): WindowTable {
+  if (policy.windowSeconds === 0) return table;
+  return {
+    ...table,
+    [pairKey(wake.probe, wake.category)]: {
+      probe: wake.probe,
+      category: wake.category,
+      windowKey,
+      openedAtMs: nowMs,
+      expiresAtMs: nowMs + policy.windowSeconds * 1000,
+      debounced: 0,
+    },
+  };
+}
+
+export function countDebounced(table: WindowTable, window: OpenWindow): WindowTable {
+  return { ...table, [pairKey(window.probe, window.category)]: { ...window, debounced: window.debounced + 1 } };
+}
+
+/** Drops expired windows so the table (and continue-as-new input) stays small. */
+export function pruneExpired(table: WindowTable, nowMs: number): WindowTable {
+  return Object.fromEntries(Object.entries(table).filter(([, window]) => window.expiresAtMs > nowMs));
+}
+
+/** `{}` clears all, `{probe}` one probe, `{probe, category}` one pair, `{category}` that category everywhere. */
+export function resetWindows(table: WindowTable, scope: ResetScope): { table: WindowTable; cleared: number } {
+  const kept = Object.entries(table).filter(
+    ([, window]) =>
+      !((scope.probe === undefined || scope.probe === window.probe) &&
+        (scope.category === undefined || scope.category === window.category)),
+  );
+  return { table: Object.fromEntries(kept), cleared: Object.keys(table).length - kept.length };
+}

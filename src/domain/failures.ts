@@ -1,0 +1,37 @@
+import { ApplicationFailure } from '@temporalio/common';
+
+/**
+ * Failure types shared by activities (which throw them) and workflows (which
+ * branch on them and list them as non-retryable where activities are proxied).
+ * Kept free of Node imports so workflow code can use it.
+ */
+export const FailureType = {
+  engineUnavailable: 'engine_unavailable',
+  emptyResponseText: 'empty_response_text',
+  slackNotConfigured: 'SlackNotConfigured',
+  slackPermanent: 'SlackPermanentError',
+  slackTransient: 'SlackTransientError',
+  auditLogUnreadable: 'AuditLogUnreadable',
+} as const;
+
+/** Anthropic error classes that retrying cannot fix (bad request, auth, permission, not found). */
+export const PERMANENT_ENGINE_ERRORS = [
+  'BadRequestError',
+  'AuthenticationError',
+  'PaymentRequiredError',
+  'PermissionDeniedError',
+  'NotFoundError',
+  'ContentTooLargeError',
+  'UnprocessableEntityError',
+  'PreconditionFailedError',
+  'RequestHeaderFieldsTooLargeError',
+];
+
+export function retryAfterFailure(message: string, type: string, retryAfterSeconds: number | undefined, details: unknown[]) {
+  return ApplicationFailure.create({
+    message,
+    type,
+    details,
+    nextRetryDelay: retryAfterSeconds !== undefined ? `${Math.max(1, Math.ceil(retryAfterSeconds))}s` : undefined,
+  });
+}

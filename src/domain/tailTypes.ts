@@ -1,0 +1,32 @@
+import type { Wake } from './auditRow';
+
+/** Where the tail stopped: the file's identity and the byte after the last complete line. */
+export interface AuditCursor {
+  /** 0 while the file did not exist; a different inode means the file was rotated. */
+  inode: number;
+  offset: number;
+}
+
+export interface ReadRequest {
+  path: string;
+  /** null on the very first read: stamp the cursor instead of reading. */
+  cursor: AuditCursor | null;
+  replayFromStart: boolean;
+}
+
+export interface BadRow {
+  offset: number;
+  reason: string;
+}
+
+export interface ReadBatch {
+  cursor: AuditCursor;
+  wakes: Wake[];
+  /** Complete lines consumed by this read (wakes, other events and bad rows). */
+  rowsRead: number;
+  badRows: BadRow[];
+  /** Why reading restarted at the start of the file, if it did. */
+  restartedBecause?: 'rotated' | 'truncated' | 'created';
+  /** True when no complete line is waiting after the cursor. */
+  caughtUp: boolean;
+}

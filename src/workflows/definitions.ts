@@ -1,0 +1,16 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { ResetScope } from '../domain/debounce';
+import type { TailSettings, TailStateView } from './tailState';
+
+/** The names operators and tests rely on; see README "Temporal objects". */
+export const resetDebounceSignal = defineSignal<[ResetScope | null | undefined]>('resetDebounce');
+export const updateSettingsSignal = defineSignal<[TailSettings]>('updateSettings');
+export const getStateQuery = defineQuery<TailStateView>('getState');
+
+export const ProbeNameKey = defineSearchAttributeKey('ProbeName', SearchAttributeType.KEYWORD);
+export const IssueCategoryKey = defineSearchAttributeKey('IssueCategory', SearchAttributeType.KEYWORD);
+export const ProbeSeverityKey = defineSearchAttributeKey('ProbeSeverity', SearchAttributeType.KEYWORD);
+export const InvestigationOutcomeKey = defineSearchAttributeKey('InvestigationOutcome', SearchAttributeType.KEYWORD);
+
+export const SEARCH_ATTRIBUTE_NAMES = ['ProbeName', 'IssueCategory', 'ProbeSeverity', 'InvestigationOutcome'] as const;

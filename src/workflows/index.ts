@@ -1,0 +1,3 @@
+// The worker loads this module into the workflow sandbox: workflows only, no I/O.
+export { probeTailWorkflow } from './tail';
+export { probeInvestigationWorkflow } from './investigation';

@@ -1,0 +1,380 @@
+/**
+ * Integration: the real worker (createProbeWakeWorker + loadConfig) on the real
+ * Temporal dev server, with the real @slack/web-api and @anthropic-ai/sdk
+ * clients talking HTTP to local fakes. Nothing in the SDKs is stubbed.
+ */
+import { promises as fs, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { deriveWakeId } from '../../src/activities/auditFile';
+import { DM_METADATA_EVENT } from '../../src/activities/postDm';
+import { loadConfig, type AppConfig } from '../../src/config/config';
+import { parseAuditLine, type Wake } from '../../src/domain/auditRow';
+import { investigationWorkflowId } from '../../src/domain/debounce';
+import { SYSTEM_PROMPT } from '../../src/domain/prompt';
+import { tailSettingsFrom } from '../../src/runtime/tailWorkflow';
+import { createProbeWakeWorker } from '../../src/worker';
+import {
+  getStateQuery,
+  InvestigationOutcomeKey,
+  IssueCategoryKey,
+  ProbeNameKey,
+  ProbeSeverityKey,
+} from '../../src/workflows/definitions';
+import type { InvestigationOutcome } from '../../src/workflows/investigation';
+import { FakeAnthropic, FAKE_DIAGNOSIS } from '../support/fakeAnthropic';
+import { FakeSlack, FAKE_DM_CHANNEL } from '../support/fakeSlack';
+import { devServerEnv, eventually, workflowBundle } from '../support/temporal';
+
+const FIXTURE = path.resolve(__dirname, '../fixtures/audit-sample.jsonl');
+const FIXTURE_TEXT = readFileSync(FIXTURE, 'utf8');
+const FIXTURE_LINES = FIXTURE_TEXT.split('\n').filter((line) => line !== '');
+
+const BOT_TOKEN = 'xoxb-fake-bot-token';
+const OPERATOR = 'U024BE7LH';
+const API_KEY = 'sk-ant-fake-integration-key';
+const MODEL = 'claude-integration-model-1';
+
+const FALLBACK_HEAD = [
+  '🚨 Probe alert · fly',
+  'fly (critical): Fly app(s) unreachable: HTTP 401',
+  '',
+  "Fly probe reported status=unhealthy. error='HTTP 401'.",
+  'Deploy-control impact: app machines may be unreachable; scale-down / restart actions may not complete.',
+  '',
+].join('\n');
+const fallbackText = (reason: string) => `${FALLBACK_HEAD}\nI was unable to investigate — engine returned: ${reason}`;
+const HAPPY_TEXT = `🚨 Probe alert · fly\n${FAKE_DIAGNOSIS}`;
+
+/** Line 4 of the fixture, the fly/auth critical wake, parsed as the tail would (with its byte offset). */
+function flyWake(): Wake {
+  const index = 3;
+  const offset = FIXTURE_LINES.slice(0, index).reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
+  const parsed = parseAuditLine(FIXTURE_LINES[index]!, offset, deriveWakeId);
+  if (parsed.kind !== 'wake') throw new Error(`fixture line ${index + 1} is not a wake: ${parsed.kind}`);
+  return parsed.wake;
+}
+
+/** The path of a fake request after `/api/`, i.e. the Slack method name. */
+const slackMethods = (slack: FakeSlack) => slack.requests.map((r) => r.path.replace(/^.*\/api\//, ''));
+const dmFields = (o: InvestigationOutcome) => ({ investigated: o.investigated, reason: o.reason, dmSent: o.dmSent, dmReason: o.dmReason });
+
+/** Pulls the JSON fenced between <tag> and </tag> out of the prompt. */
+function fencedJson(prompt: string, tag: string): Record<string, unknown> {
+  const match = new RegExp(`<${tag}>\\n([\\s\\S]*?)\\n</${tag}>`).exec(prompt);
+  if (!match) throw new Error(`prompt has no <${tag}> fence:\n${prompt}`);
+  return JSON.parse(match[1]!) as Record<string, unknown>;
+}
+
+describe('probe-wake worker against the Temporal dev server and fake Slack / Anthropic', () => {
+  let env: TestWorkflowEnvironment;
+  let bundle: WorkflowBundleWithSourceMap;
+  let tmp: string;
+  let contextLog: string;
+  const slack = new FakeSlack();
+  const anthropic = new FakeAnthropic();
+  let slackBase: string;
+  let anthropicBase: string;
+  let n = 0;
+
+  beforeAll(async () => {
+    [env, bundle, slackBase, anthropicBase] = await Promise.all([devServerEnv(), workflowBundle(), slack.start(), anthropic.start()]);
+    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'probe-wake-it-'));
+    contextLog = path.join(tmp, 'context.jsonl');
+    // The three probe.result rows: doppler healthy, postgres healthy, fly unhealthy.
+    await fs.writeFile(contextLog, FIXTURE_LINES.slice(0, 3).join('\n') + '\n');
+  });
+
+  afterAll(async () => {
+    await Promise.all([env?.teardown(), slack.stop(), anthropic.stop()]);
+    if (tmp) await fs.rm(tmp, { recursive: true, force: true });
+  });
+
+  beforeEach(() => {
+    slack.reset();
+    anthropic.reset();
+    n += 1;
+  });
+
+  /** A config as `loadConfig` builds it from a (fake) environment; `undefined` removes a variable. */
+  function configFor(overrides: Record<string, string | undefined> = {}): AppConfig {
+    return loadConfig(
+      {
+        AUDIT_LOG_PATH: contextLog,
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_OPERATOR_USER_ID: OPERATOR,
+        SLACK_API_URL: slack.apiUrl(slackBase),
+        ANTHROPIC_API_KEY: API_KEY,
+        ANTHROPIC_BASE_URL: anthropicBase,
+        ANTHROPIC_MODEL: MODEL,
+        TEMPORAL_TASK_QUEUE: `it-${n}`,
+        ...overrides,
+      },
+      tmp,
+    );
+  }
+
+  async function runWorker<T>(config: AppConfig, body: () => Promise<T>): Promise<T> {
+    const worker = await createProbeWakeWorker({ connection: env.nativeConnection, config, workflowBundle: bundle, shutdownGraceTime: '1s' });
+    return worker.runUntil(body());
+  }
+
+  /** Starts the fly wake's investigation directly (no tail) and waits for its outcome. */
+  async function investigate(overrides: Record<string, string | undefined> = {}) {
+    const config = configFor(overrides);
+    const wake = flyWake();
+    // A per-test window key keeps IDs apart from each other and from the tail test's children.
+    const windowKey = `${wake.wakeId}-it${n}`;
+    const workflowId = investigationWorkflowId(wake.probe, wake.category, windowKey);
+    const outcome = await runWorker(config, () =>
+      env.client.workflow.execute('probeInvestigationWorkflow', {
+        workflowId,
+        taskQueue: config.temporal.taskQueue,
+        args: [{ wake, windowKey }],
+      }) as Promise<InvestigationOutcome>,
+    );
+    return { outcome, workflowId, wake, windowKey };
+  }
+
+  it('happy path: investigates with the real Anthropic client and DMs the diagnosis through the real Slack client', async () => {
+    const { outcome, workflowId, wake, windowKey } = await investigate();
+
+    expect(dmFields(outcome)).toEqual({ investigated: true, dmSent: true });
+    expect(outcome).toEqual({
+      probe: 'fly',
+      category: 'auth',
+      severity: 'critical',
+      wakeId: 'w-7f3a',
+      windowKey,
+      investigated: true,
+      dmSent: true,
+      slackTs: slack.posted[0]?.ts,
+      text: HAPPY_TEXT,
+      model: 'claude-haiku-5-5', // what the fake answered with, not what was asked for
+      usage: { inputTokens: 321, outputTokens: 54 },
+    });
+
+    // Anthropic: one request, key as SDK 1.x sends it, the configured model, the fenced prompt.
+    expect(anthropic.requests).toHaveLength(1);
+    const [request] = anthropic.messageRequests;
+    expect(request).toBeDefined();
+    expect(request!.method).toBe('POST');
+    expect(request!.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(request!.headers['x-api-key']).toBeUndefined();
+    expect(request!.headers['anthropic-version']).toEqual(expect.any(String));
+    expect(request!.body.model).toBe(MODEL);
+    expect(request!.body.max_tokens).toBe(600);
+    expect(request!.body.system).toBe(SYSTEM_PROMPT);
+    const messages = request!.body.messages as Array<{ role: string; content: string }>;
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.role).toBe('user');
+    const prompt = messages[0]!.content;
+    expect(prompt).toContain('Auto-fix envelope: DISABLED (fix: restart_unhealthy_machine).');
+    expect(fencedJson(prompt, 'wake')).toEqual({
+      probe: 'fly',
+      category: 'auth',
+      severity: 'critical',
+      ts: wake.ts,
+      summary: 'Fly app(s) unreachable: HTTP 401',
+      details: { status: 'unhealthy', error: 'HTTP 401', apps: ['kora-runtime', 'staging'] },
+      impact: wake.impact,
+      snapshot: { machines_reachable: 0, deploys_24h: 'unknown' },
+    });
+    const context = fencedJson(prompt, 'audit_context');
+    expect(context.latest_status_of_other_probes).toEqual([
+      { ts: '2026-11-23T10:14:58.004Z', probe: 'doppler', status: 'healthy', summary: 'all 14 secrets readable' },
+      { ts: '2026-11-23T10:14:59.512Z', probe: 'postgres', status: 'healthy', summary: 'primary reachable, replication lag 0.4s' },
+    ]);
+    expect(context.recent_results_of_this_probe).toEqual([
+      { ts: '2026-11-23T10:15:01.870Z', probe: 'fly', status: 'unhealthy', summary: 'Fly app(s) unreachable: HTTP 401' },
+    ]);
+
+    // Slack: open the DM, then post into it, with the bot token and the workflow ID as metadata.
+    expect(slackMethods(slack)).toEqual(['conversations.open', 'chat.postMessage']);
+    for (const r of slack.requests) expect(r.headers.authorization).toBe(`Bearer ${BOT_TOKEN}`);
+    expect(slack.requestsTo('conversations.open')[0]!.body.users).toBe(OPERATOR);
+    expect(slack.posted).toHaveLength(1);
+    const dm = slack.posted[0]!;
+    expect(dm.channel).toBe(FAKE_DM_CHANNEL);
+    expect(dm.text.startsWith('🚨 Probe alert · fly')).toBe(true);
+    expect(dm.text).toContain(FAKE_DIAGNOSIS);
+    expect(dm.text).toBe(HAPPY_TEXT);
+    expect(dm.metadata).toEqual({ event_type: DM_METADATA_EVENT, event_payload: { workflow_id: workflowId } });
+
+    // Started directly, not by the tail: no search attributes were set, and none were upserted.
+    const described = await env.client.workflow.getHandle(workflowId).describe();
+    expect(described.status.name).toBe('COMPLETED');
+    expect(described.typedSearchAttributes.get(ProbeNameKey)).toBeUndefined();
+    expect(described.typedSearchAttributes.get(InvestigationOutcomeKey)).toBeUndefined();
+  });
+
+  it('LLM 401: falls back with engine_exception:AuthenticationError after exactly one request, and still DMs', async () => {
+    anthropic.script('/v1/messages', FakeAnthropic.status(401, 'authentication_error'));
+    const { outcome } = await investigate();
+
+    expect(dmFields(outcome)).toEqual({ investigated: false, reason: 'engine_exception:AuthenticationError', dmSent: true });
+    expect(anthropic.messageRequests).toHaveLength(1);
+    expect(slack.requestsTo('chat.postMessage')).toHaveLength(1);
+    expect(slack.posted).toHaveLength(1);
+    expect(slack.posted[0]!.text).toContain('I was unable to investigate — engine returned: engine_exception:AuthenticationError');
+    expect(slack.posted[0]!.text).toBe(fallbackText('engine_exception:AuthenticationError'));
+    expect(outcome.text).toBe(slack.posted[0]!.text);
+    expect(outcome.model).toBeUndefined();
+  });
+
+  it('LLM 529 then OK: Temporal retries the activity once and the investigation succeeds', async () => {
+    anthropic.script('/v1/messages', FakeAnthropic.overloaded());
+    const { outcome } = await investigate();
+
+    expect(dmFields(outcome)).toEqual({ investigated: true, dmSent: true });
+    expect(anthropic.messageRequests).toHaveLength(2);
+    expect(slack.posted).toHaveLength(1);
+    expect(slack.posted[0]!.text).toBe(HAPPY_TEXT);
+  });
+
+  it('LLM answers with no text: falls back with empty_response_text, not retried', async () => {
+    anthropic.script('/v1/messages', FakeAnthropic.text(''));
+    const { outcome } = await investigate();
+
+    expect(dmFields(outcome)).toEqual({ investigated: false, reason: 'empty_response_text', dmSent: true });
+    expect(anthropic.messageRequests).toHaveLength(1);
+    expect(slack.posted).toHaveLength(1);
+    expect(slack.posted[0]!.text).toBe(fallbackText('empty_response_text'));
+  });
+
+  it('no ANTHROPIC_API_KEY: engine_unavailable without any HTTP request, fallback DM in the documented layout', async () => {
+    const { outcome } = await investigate({ ANTHROPIC_API_KEY: undefined });
+
+    expect(dmFields(outcome)).toEqual({ investigated: false, reason: 'engine_unavailable', dmSent: true });
+    expect(anthropic.requests).toHaveLength(0);
+    expect(slackMethods(slack)).toEqual(['conversations.open', 'chat.postMessage']);
+    expect(slack.posted).toHaveLength(1);
+    expect(slack.posted[0]!.text).toBe(
+      '🚨 Probe alert · fly\n' +
+        'fly (critical): Fly app(s) unreachable: HTTP 401\n' +
+        '\n' +
+        "Fly probe reported status=unhealthy. error='HTTP 401'.\n" +
+        'Deploy-control impact: app machines may be unreachable; scale-down / restart actions may not complete.\n' +
+        '\n' +
+        'I was unable to investigate — engine returned: engine_unavailable',
+    );
+  });
+
+  it('Slack 429 with Retry-After then OK: exactly one DM after two postMessage requests', async () => {
+    slack.script('chat.postMessage', FakeSlack.rateLimited(1));
+    const { outcome, workflowId } = await investigate();
+
+    expect(dmFields(outcome)).toEqual({ investigated: true, dmSent: true });
+    expect(slack.requestsTo('chat.postMessage')).toHaveLength(2);
+    expect(slack.posted).toHaveLength(1);
+    expect(outcome.slackTs).toBe(slack.posted[0]!.ts);
+    expect(slack.posted[0]!.metadata?.event_payload).toEqual({ workflow_id: workflowId });
+    // The "already posted?" look-up runs on the retry only, never on the first attempt.
+    expect(slackMethods(slack)).toEqual([
+      'conversations.open',
+      'chat.postMessage',
+      'conversations.open',
+      'conversations.history',
+      'chat.postMessage',
+    ]);
+    expect(anthropic.messageRequests).toHaveLength(1);
+  });
+
+  it('Slack ok:false invalid_auth: the workflow completes with dmSent=false and is not retried', async () => {
+    slack.script('chat.postMessage', FakeSlack.platformError('invalid_auth'));
+    const { outcome, workflowId } = await investigate();
+
+    expect(dmFields(outcome)).toEqual({ investigated: true, dmSent: false, dmReason: 'slack_error:invalid_auth' });
+    expect(outcome.slackTs).toBeUndefined();
+    expect(slack.requestsTo('chat.postMessage')).toHaveLength(1);
+    expect(slack.posted).toHaveLength(0);
+    const described = await env.client.workflow.getHandle(workflowId).describe();
+    expect(described.status.name).toBe('COMPLETED');
+  });
+
+  it('no SLACK_BOT_TOKEN: dmSent=false with slack_token_missing and no Slack request', async () => {
+    const { outcome } = await investigate({ SLACK_BOT_TOKEN: undefined });
+
+    expect(dmFields(outcome)).toEqual({ investigated: true, dmSent: false, dmReason: 'slack_token_missing' });
+    expect(slack.requests).toHaveLength(0);
+    expect(anthropic.messageRequests).toHaveLength(1);
+    expect(outcome.text).toBe(HAPPY_TEXT);
+  });
+
+  it('tail over the sample log: 3 DMs (fly, postgres, disk), 1 debounced, search attributes on the children', async () => {
+    const auditLog = path.join(tmp, `audit-${n}.jsonl`);
+    await fs.writeFile(auditLog, FIXTURE_TEXT);
+    const config = configFor({ AUDIT_LOG_PATH: auditLog });
+    const settings = tailSettingsFrom(config, { replayFromStart: true, pollSeconds: 1 });
+    const children = {
+      fly: investigationWorkflowId('fly', 'auth', 'w-7f3a'),
+      postgres: investigationWorkflowId('postgres', 'replication_lag', 'w-81c0'),
+      disk: investigationWorkflowId('disk', 'usage', 'w-81c1'),
+    };
+
+    await runWorker(config, async () => {
+      const tail = await env.client.workflow.start('probeTailWorkflow', {
+        workflowId: `probe-tail-it-${n}`,
+        taskQueue: config.temporal.taskQueue,
+        args: [{ settings }],
+      });
+      try {
+        // Liveness: every child finishes (each posts its DM before completing).
+        const outcomes = await Promise.all(
+          Object.values(children).map((id) =>
+            eventually(() => env.client.workflow.getHandle(id).result() as Promise<InvestigationOutcome>, 30_000, `child ${id}`),
+          ),
+        );
+        for (const outcome of outcomes) expect(dmFields(outcome)).toEqual({ investigated: true, dmSent: true });
+
+        // Liveness: a later tick has seen the whole file (cursor at its end) before counters are read.
+        const size = Buffer.byteLength(FIXTURE_TEXT);
+        const state = await eventually(async () => {
+          const s = await tail.query(getStateQuery);
+          return s.cursor?.offset === size ? s : undefined;
+        }, 15_000, 'tail cursor at end of file');
+        expect(state.counters).toMatchObject({
+          rowsRead: FIXTURE_LINES.length,
+          wakes: 4,
+          investigationsStarted: 3,
+          debounced: 1,
+          badRows: 0,
+          readErrors: 0,
+        });
+        expect(state.windows.map((w) => w.investigationWorkflowId).sort()).toEqual(Object.values(children).sort());
+        expect(state.windows.find((w) => w.probe === 'fly')?.debounced).toBe(1);
+
+        // Children carry the search attributes the tail set, plus the outcome they upserted.
+        const fly = await env.client.workflow.getHandle(children.fly).describe();
+        expect(fly.status.name).toBe('COMPLETED');
+        expect(fly.typedSearchAttributes.get(ProbeNameKey)).toBe('fly');
+        expect(fly.typedSearchAttributes.get(IssueCategoryKey)).toBe('auth');
+        expect(fly.typedSearchAttributes.get(ProbeSeverityKey)).toBe('critical');
+        expect(fly.typedSearchAttributes.get(InvestigationOutcomeKey)).toBe('investigated');
+
+        // Visibility is eventually consistent: wait until the list query sees the outcome.
+        const listed = await eventually(async () => {
+          const found = [];
+          for await (const info of env.client.workflow.list({ query: `ProbeName="fly" AND TaskQueue="${config.temporal.taskQueue}"` })) {
+            found.push(info);
+          }
+          return found.length === 1 && found[0]!.typedSearchAttributes.get(InvestigationOutcomeKey) !== undefined ? found : undefined;
+        }, 20_000, 'visibility of the fly investigation');
+        expect(listed[0]!.workflowId).toBe(children.fly);
+        expect(listed[0]!.type).toBe('probeInvestigationWorkflow');
+        expect(listed[0]!.typedSearchAttributes.get(InvestigationOutcomeKey)).toBe('investigated');
+      } finally {
+        await tail.terminate('integration test done');
+      }
+    });
+
+    expect(slack.posted).toHaveLength(3);
+    expect(slack.requestsTo('chat.postMessage')).toHaveLength(3);
+    expect(anthropic.messageRequests).toHaveLength(3);
+    const headers = slack.posted.map((dm) => dm.text.split('\n')[0]).sort();
+    expect(headers).toEqual(['ℹ️ Probe alert · disk', '⚠️ Probe alert · postgres', '🚨 Probe alert · fly'].sort());
+    expect(slack.posted.map((dm) => dm.metadata?.event_payload?.workflow_id).sort()).toEqual(Object.values(children).sort());
+  });
+});

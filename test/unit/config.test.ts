@@ -1,0 +1,98 @@
+import path from 'node:path';
+import { ConfigError, DEFAULT_MODEL, describeConfig, loadConfig } from '../../src/config/config';
+
+const load = (env: Record<string, string>) => loadConfig(env, '/srv/probe-wake');
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    load(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    const config = load({});
+    expect(config).toMatchObject({
+      pollSeconds: 30,
+      debounceSeconds: 600,
+      bypassCritical: false,
+      replayFromStart: false,
+      auditLogPath: path.resolve('/srv/probe-wake', 'var/audit.jsonl'),
+      anthropic: { model: DEFAULT_MODEL },
+      temporal: { namespace: 'default', taskQueue: 'probe-wake', tailWorkflowId: 'probe-tail', devPort: 7233, devUiPort: 8233 },
+    });
+    expect(config.temporal.address).toBeUndefined();
+    expect(config.slack.botToken).toBeUndefined();
+    expect(config.anthropic.apiKey).toBeUndefined();
+  });
+
+  it('reads the primary names', () => {
+    const config = load({
+      PROBE_WAKE_POLL_SEC: '5',
+      PROBE_DEBOUNCE_SECONDS: '0',
+      PROBE_DEBOUNCE_BYPASS_CRITICAL: 'YES',
+      SLACK_OPERATOR_USER_ID: 'U024BE7LH',
+      AUDIT_LOG_PATH: 'logs/a.jsonl',
+    });
+    expect(config).toMatchObject({ pollSeconds: 5, debounceSeconds: 0, bypassCritical: true, slack: { operatorUserId: 'U024BE7LH' } });
+    expect(config.auditLogPath).toBe('/srv/probe-wake/logs/a.jsonl');
+  });
+
+  it('accepts the seed-era KORA_ aliases, the primary name winning when both are set', () => {
+    const config = load({
+      KORA_PROBE_WAKE_POLL_SEC: '7',
+      KORA_PROBE_DEBOUNCE_SECONDS: '60',
+      KORA_PROBE_DEBOUNCE_BYPASS_CRITICAL: 'on',
+      KORA_SLACK_JOSHUA_USER_ID: 'U0SEED',
+    });
+    expect(config).toMatchObject({ pollSeconds: 7, debounceSeconds: 60, bypassCritical: true, slack: { operatorUserId: 'U0SEED' } });
+    expect(load({ PROBE_WAKE_POLL_SEC: '3', KORA_PROBE_WAKE_POLL_SEC: '7' }).pollSeconds).toBe(3);
+  });
+
+  it.each(['1', 'true', 'TRUE', 'yes', 'On'])('treats %s as true', (value) => {
+    expect(load({ PROBE_WAKE_REPLAY_FROM_START: value }).replayFromStart).toBe(true);
+  });
+
+  it.each(['0', 'false', 'No', 'off'])('treats %s as false', (value) => {
+    expect(load({ PROBE_DEBOUNCE_BYPASS_CRITICAL: value }).bypassCritical).toBe(false);
+  });
+
+  it.each([
+    ['PROBE_WAKE_POLL_SEC', 'abc'],
+    ['PROBE_WAKE_POLL_SEC', '-5'],
+    ['PROBE_WAKE_POLL_SEC', '0'],
+    ['PROBE_DEBOUNCE_SECONDS', '-1'],
+    ['PROBE_DEBOUNCE_SECONDS', '10m'],
+    ['PROBE_DEBOUNCE_BYPASS_CRITICAL', 'maybe'],
+    ['KORA_PROBE_DEBOUNCE_SECONDS', 'abc'],
+    ['SLACK_OPERATOR_USER_ID', '@joshua'],
+    ['SLACK_API_URL', 'ftp://example'],
+    ['TEMPORAL_DEV_PORT', '70000'],
+    ['TEMPORAL_ADDRESS', 'http://x'],
+    ['LOG_LEVEL', 'loud'],
+  ])('rejects %s=%s naming the variable', (name, value) => {
+    const found = problems({ [name]: value });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(new RegExp(`^${name}`));
+  });
+
+  it('reports every bad variable at once', () => {
+    expect(problems({ PROBE_WAKE_POLL_SEC: 'x', PROBE_DEBOUNCE_SECONDS: 'y' })).toHaveLength(2);
+  });
+
+  it('never echoes a secret in an error', () => {
+    const found = problems({ SLACK_BOT_TOKEN: 'xoxb-secret value' });
+    expect(found.join()).toContain('SLACK_BOT_TOKEN');
+    expect(found.join()).not.toContain('xoxb-secret');
+  });
+
+  it('describes config without secrets', () => {
+    const described = JSON.stringify(describeConfig(load({ SLACK_BOT_TOKEN: 'xoxb-123', ANTHROPIC_API_KEY: 'sk-ant-456' })));
+    expect(described).not.toMatch(/xoxb-123|sk-ant-456/);
+    expect(described).toContain('"botToken":"set"');
+  });
+});

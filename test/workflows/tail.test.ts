@@ -1,0 +1,251 @@
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { EngineAnswer, InvestigateInput } from '../../src/activities/investigate';
+import type { PostDmResult } from '../../src/activities/postDm';
+import { createReadAuditLog } from '../../src/activities/readAuditLog';
+import { getStateQuery, resetDebounceSignal, updateSettingsSignal } from '../../src/workflows/definitions';
+import type { TailSettings, TailStateView } from '../../src/workflows/tailState';
+import { eventually, timeSkippingEnv, workflowBundle } from '../support/temporal';
+
+/**
+ * The tail workflow on the time-skipping server: the real file reader over a
+ * temp audit log, mocked engine and Slack activities.
+ */
+let env: TestWorkflowEnvironment;
+let dir: string;
+let run = 0;
+
+beforeAll(async () => {
+  env = await timeSkippingEnv();
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'probe-wake-tail-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Investigation IDs are unique per namespace, so each test's wake IDs carry its own prefix. */
+let idPrefix = '';
+const wakeRow = (id: string, probe = 'fly', category = 'auth', severity = 'critical') =>
+  JSON.stringify({ ts: '2026-11-23T10:15:02.113Z', event: 'probe.wake_requested', wake_id: `${idPrefix}${id}`, probe, issue_category: category, severity, summary: `wake ${id}` }) + '\n';
+
+interface Harness {
+  log: string;
+  handle: WorkflowHandle;
+  investigated: string[];
+  state(): Promise<TailStateView>;
+  append(...rows: string[]): void;
+  /** Jumps the test server's clock ahead (timers due in between fire). */
+  advance(seconds: number): Promise<void>;
+}
+
+async function withTail(overrides: Partial<TailSettings>, body: (h: Harness) => Promise<void>, existing: () => string = () => ''): Promise<void> {
+  const taskQueue = `tail-${++run}`;
+  idPrefix = `t${run}-`;
+  const log = path.join(dir, 'audit.jsonl');
+  writeFileSync(log, existing());
+  const investigated: string[] = [];
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: {
+      readAuditLog: createReadAuditLog(),
+      investigate: async ({ wake }: InvestigateInput): Promise<EngineAnswer> => {
+        investigated.push(wake.wakeId.slice(idPrefix.length));
+        return { text: 'diagnosis', model: 'm', stopReason: 'end_turn', usage: { inputTokens: 1, outputTokens: 1 } };
+      },
+      postDm: async (): Promise<PostDmResult> => ({ channel: 'D1', ts: '1.1', alreadyPosted: false }),
+    },
+  });
+  const settings: TailSettings = {
+    auditLogPath: log,
+    // Ticks run in real time (1 s); only debounce expiry jumps the clock.
+    pollSeconds: 1,
+    debounce: { windowSeconds: 600, bypassCritical: false },
+    replayFromStart: false,
+    searchAttributes: false,
+    historyEventLimit: 5000,
+    ...overrides,
+  };
+  const handle = await env.client.workflow.start('probeTailWorkflow', { taskQueue, workflowId: `probe-tail-${taskQueue}`, args: [{ settings }] });
+  const harness: Harness = {
+    log,
+    handle,
+    investigated,
+    state: () => handle.query(getStateQuery),
+    append: (...rows) => appendFileSync(log, rows.join('')),
+    advance: (seconds) => env.sleep(seconds * 1000),
+  };
+  await worker.runUntil(async () => {
+    try {
+      await eventually(async () => ((await harness.state()).cursor ? true : undefined), 30_000, 'first tick');
+      await body(harness);
+    } finally {
+      await handle.terminate('test done');
+    }
+  });
+}
+
+/** Waits (in real time, as a liveness bound) until the tail has started `count` investigations and they ran. */
+async function untilInvestigations(h: Harness, count: number): Promise<TailStateView> {
+  return eventually(async () => {
+    const state = await h.state();
+    return state.counters.investigationsStarted >= count && h.investigated.length >= count ? state : undefined;
+  }, 30_000, `${count} investigations`);
+}
+
+describe('probeTailWorkflow', () => {
+  it('does not replay history on first start, then picks up appended wakes', async () => {
+    await withTail({}, async (h) => {
+      const first = await h.state();
+      expect(first.counters).toMatchObject({ rowsRead: 0, wakes: 0, investigationsStarted: 0 });
+      h.append(wakeRow('w-new'));
+      await untilInvestigations(h, 1);
+      expect(h.investigated).toEqual(['w-new']);
+    }, () => wakeRow('w-old-1') + wakeRow('w-old-2', 'doppler'));
+  });
+
+  it('replays from the start when PROBE_WAKE_REPLAY_FROM_START is set', async () => {
+    await withTail({ replayFromStart: true }, async (h) => {
+      await untilInvestigations(h, 2);
+      expect(h.investigated.sort()).toEqual(['w-old-1', 'w-old-2']);
+    }, () => wakeRow('w-old-1') + wakeRow('w-old-2', 'doppler'));
+  });
+
+  it('decides in file order: the first wake of a pair opens the window, the rest are debounced', async () => {
+    await withTail({}, async (h) => {
+      h.append(wakeRow('w-1'), wakeRow('w-2'), wakeRow('w-3', 'postgres', 'replication_lag', 'warning'), wakeRow('w-4'));
+      const state = await untilInvestigations(h, 2);
+      expect(h.investigated.sort()).toEqual(['w-1', 'w-3']);
+      expect(state.counters).toMatchObject({ wakes: 4, investigationsStarted: 2, debounced: 2 });
+      const fly = state.windows.find((w) => w.probe === 'fly');
+      expect(fly).toMatchObject({ windowKey: `${idPrefix}w-1`, debounced: 2, investigationWorkflowId: `probe-investigation:fly:auth:${idPrefix}w-1` });
+    });
+  });
+
+  it('opens a new window once the old one has expired', async () => {
+    await withTail({ debounce: { windowSeconds: 60, bypassCritical: false } }, async (h) => {
+      h.append(wakeRow('w-1'));
+      await untilInvestigations(h, 1);
+      h.append(wakeRow('w-2'));
+      await eventually(async () => ((await h.state()).counters.debounced === 1 ? true : undefined));
+      await h.advance(61);
+      h.append(wakeRow('w-3'));
+      await untilInvestigations(h, 2);
+      expect(h.investigated).toEqual(['w-1', 'w-3']);
+    });
+  });
+
+  it('reopens a window on resetDebounce for that pair only', async () => {
+    await withTail({}, async (h) => {
+      h.append(wakeRow('w-1'), wakeRow('d-1', 'doppler'));
+      await untilInvestigations(h, 2);
+      await h.handle.signal(resetDebounceSignal, { probe: 'fly', category: 'auth' });
+      const state = await h.state();
+      expect(state.windows.map((w) => `${w.probe}:${w.category}`)).toEqual(['doppler:auth']);
+      h.append(wakeRow('w-2'), wakeRow('d-2', 'doppler'));
+      await untilInvestigations(h, 3);
+      expect(h.investigated.sort()).toEqual(['d-1', 'w-1', 'w-2']);
+      expect((await h.state()).counters.debounced).toBe(1);
+    });
+  });
+
+  it('clears every window on resetDebounce with {}', async () => {
+    await withTail({}, async (h) => {
+      h.append(wakeRow('w-1'), wakeRow('d-1', 'doppler'));
+      await untilInvestigations(h, 2);
+      await h.handle.signal(resetDebounceSignal, {});
+      expect((await h.state()).windows).toEqual([]);
+    });
+  });
+
+  it('counts a start rejected as a duplicate as debounced, not an error', async () => {
+    await withTail({ debounce: { windowSeconds: 0, bypassCritical: false } }, async (h) => {
+      h.append(wakeRow('same-id'), wakeRow('same-id'));
+      const state = await eventually(async () => {
+        const s = await h.state();
+        return s.counters.investigationsStarted + s.counters.debounced === 2 ? s : undefined;
+      });
+      expect(state.counters).toMatchObject({ investigationsStarted: 1, debounced: 1 });
+    });
+  });
+
+  it('lets critical wakes bypass the window when configured', async () => {
+    await withTail({ debounce: { windowSeconds: 600, bypassCritical: true } }, async (h) => {
+      h.append(wakeRow('w-1'), wakeRow('w-2'), wakeRow('w-3', 'fly', 'auth', 'warning'));
+      const state = await untilInvestigations(h, 2);
+      expect(h.investigated.sort()).toEqual(['w-1', 'w-2']);
+      expect(state.counters.debounced).toBe(1);
+    });
+  });
+
+  it('counts bad rows and keeps going', async () => {
+    await withTail({}, async (h) => {
+      h.append('not json\n', '[1,2]\n', wakeRow('w-1'));
+      const state = await untilInvestigations(h, 1);
+      expect(state.counters).toMatchObject({ rowsRead: 3, badRows: 2, wakes: 1 });
+    });
+  });
+
+  it('survives a failing read: counts it, skips the cycle, resumes when the file is back', async () => {
+    await withTail({}, async (h) => {
+      rmSync(h.log);
+      const failed = await eventually(async () => {
+        const s = await h.state();
+        return s.counters.readErrors > 0 ? s : undefined;
+      });
+      expect(failed.lastReadError).toMatch(/ENOENT/);
+      writeFileSync(h.log, wakeRow('w-after'));
+      await untilInvestigations(h, 1);
+      expect(h.investigated).toEqual(['w-after']);
+      expect((await h.state()).counters.restarts).toBe(1);
+      const { status } = await h.handle.describe();
+      expect(status.name).toBe('RUNNING');
+    });
+  });
+
+  it('continues as new with cursor, windows and counters intact', async () => {
+    await withTail({ historyEventLimit: 40 }, async (h) => {
+      const firstRunId = (await h.handle.describe()).runId;
+      h.append(wakeRow('w-1'));
+      await untilInvestigations(h, 1);
+      const before = await h.state();
+      const after = await eventually(async () => {
+        const s = await h.state();
+        return s.counters.continuedAsNew > 0 ? s : undefined;
+      });
+      const currentRunId = (await env.client.workflow.getHandle(h.handle.workflowId).describe()).runId;
+      expect(currentRunId).not.toBe(firstRunId);
+      expect(after.cursor).toEqual(before.cursor);
+      expect(after.windows).toEqual(before.windows);
+      expect(after.counters).toMatchObject({ wakes: 1, investigationsStarted: 1 });
+      // The window crossed continue-as-new: a wake for the same pair is still debounced.
+      h.append(wakeRow('w-2'));
+      await eventually(async () => ((await h.state()).counters.debounced === 1 ? true : undefined));
+      expect(h.investigated).toEqual(['w-1']);
+    });
+  });
+
+  it('takes new settings by signal without losing its cursor or windows', async () => {
+    await withTail({}, async (h) => {
+      h.append(wakeRow('w-1'));
+      await untilInvestigations(h, 1);
+      const before = await h.state();
+      const settings = { ...before.settings, debounce: { windowSeconds: 0, bypassCritical: false } };
+      await h.handle.signal(updateSettingsSignal, settings);
+      const after = await h.state();
+      expect(after.settings.debounce.windowSeconds).toBe(0);
+      expect(after.cursor).toEqual(before.cursor);
+      expect(after.windows).toEqual(before.windows);
+      h.append(wakeRow('w-2'));
+      await untilInvestigations(h, 2);
+    });
+  });
+});
