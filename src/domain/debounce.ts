@@ -105,3 +105,22 @@ export function resetWindows(table: WindowTable, scope: ResetScope): { table: Wi
   );
   return { table: Object.fromEntries(kept), cleared: Object.keys(table).length - kept.length };
 }
+
+/**
+ * Reads a resetDebounce signal input as sent from `temporal` / `tctl`.
+ * Anything it cannot read exactly (a typo'd key, a number for a name) is
+ * refused rather than widened to "clear everything".
+ */
+export function parseResetScope(input: unknown): { scope: ResetScope } | { error: string } {
+  if (input === null || input === undefined) return { scope: {} };
+  if (typeof input !== 'object' || Array.isArray(input)) return { error: 'input must be a JSON object such as {"probe":"fly","category":"auth"}' };
+  const unknownKeys = Object.keys(input).filter((key) => key !== 'probe' && key !== 'category');
+  if (unknownKeys.length > 0) return { error: `unknown field(s) ${unknownKeys.join(', ')}; expected probe and/or category` };
+  const { probe, category } = input as Record<string, unknown>;
+  if (probe !== undefined && typeof probe !== 'string') return { error: 'probe must be a string' };
+  if (category !== undefined && typeof category !== 'string') return { error: 'category must be a string' };
+  const scope: ResetScope = {};
+  if (probe !== undefined) scope.probe = probe;
+  if (category !== undefined) scope.category = category;
+  return { scope };
+}

@@ -1,10 +1,10 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { ResetScope } from '../domain/debounce';
 import type { TailSettings, TailStateView } from './tailState';
 
 /** The names operators and tests rely on; see README "Temporal objects". */
-export const resetDebounceSignal = defineSignal<[ResetScope | null | undefined]>('resetDebounce');
+/** Input `{}`, `{probe}` or `{probe, category}`; typed loosely because it arrives from CLIs and is checked on receipt. */
+export const resetDebounceSignal = defineSignal<[unknown]>('resetDebounce');
 export const updateSettingsSignal = defineSignal<[TailSettings]>('updateSettings');
 export const getStateQuery = defineQuery<TailStateView>('getState');
 

@@ -27,7 +27,7 @@ import {
   updateSettingsSignal,
 } from './definitions';
 import { probeInvestigationWorkflow } from './investigation';
-import { initialState, type TailInput, type TailSettings, type TailState, type TailStateView } from './tailState';
+import { initialState, settingsProblem, type TailInput, type TailSettings, type TailState, type TailStateView } from './tailState';
 
 /** Reads per tick before yielding to the timer: a big backlog drains over several ticks. */
 const MAX_READS_PER_TICK = 20;
@@ -54,6 +54,11 @@ export async function probeTailWorkflow(input: TailInput): Promise<void> {
   setHandler(getStateQuery, () => view(state, settings));
   setHandler(resetDebounceSignal, (scope) => resetDebounce(state, scope));
   setHandler(updateSettingsSignal, (next) => {
+    const problem = settingsProblem(next);
+    if (problem) {
+      log.warn('updateSettings ignored', { problem });
+      return;
+    }
     log.info('tail settings updated', { settings: next });
     settings = next;
   });
@@ -152,13 +157,15 @@ async function startInvestigations(state: TailState, settings: TailSettings, dis
   await Promise.all(starts);
 }
 
-function resetDebounce(state: TailState, scope: debounce.ResetScope | null | undefined): void {
-  const cleaned: debounce.ResetScope = {};
-  if (scope && typeof scope.probe === 'string') cleaned.probe = scope.probe;
-  if (scope && typeof scope.category === 'string') cleaned.category = scope.category;
-  const { table, cleared } = debounce.resetWindows(state.windows, cleaned);
+function resetDebounce(state: TailState, input: unknown): void {
+  const parsed = debounce.parseResetScope(input);
+  if ('error' in parsed) {
+    log.warn('resetDebounce ignored', { problem: parsed.error });
+    return;
+  }
+  const { table, cleared } = debounce.resetWindows(state.windows, parsed.scope);
   state.windows = table;
-  log.info('debounce reset', { scope: cleaned, cleared });
+  log.info('debounce reset', { scope: parsed.scope, cleared });
 }
 
 function historyIsLong(settings: TailSettings): boolean {

@@ -63,3 +63,25 @@ export function initialState(): TailState {
     counters: { rowsRead: 0, wakes: 0, investigationsStarted: 0, debounced: 0, badRows: 0, readErrors: 0, restarts: 0, continuedAsNew: 0 },
   };
 }
+
+/** Checks settings arriving by signal (they may come from a hand-typed CLI command) before the tail uses them. */
+export function settingsProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'settings must be an object';
+  const s = value as Partial<Record<keyof TailSettings, unknown>>;
+  const debounce = s.debounce as Partial<Record<'windowSeconds' | 'bypassCritical', unknown>> | undefined;
+  const checks: Array<[boolean, string]> = [
+    [typeof s.auditLogPath === 'string' && s.auditLogPath !== '', 'auditLogPath must be a non-empty string'],
+    [isNumberAtLeast(s.pollSeconds, 0.1), 'pollSeconds must be a number >= 0.1'],
+    [typeof debounce === 'object' && debounce !== null, 'debounce must be an object'],
+    [isNumberAtLeast(debounce?.windowSeconds, 0), 'debounce.windowSeconds must be a number >= 0'],
+    [typeof debounce?.bypassCritical === 'boolean', 'debounce.bypassCritical must be a boolean'],
+    [typeof s.replayFromStart === 'boolean', 'replayFromStart must be a boolean'],
+    [typeof s.searchAttributes === 'boolean', 'searchAttributes must be a boolean'],
+    [isNumberAtLeast(s.historyEventLimit, 10), 'historyEventLimit must be a number >= 10'],
+  ];
+  return checks.find(([ok]) => !ok)?.[1];
+}
+
+function isNumberAtLeast(value: unknown, min: number): boolean {
+  return typeof value === 'number' && Number.isFinite(value) && value >= min;
+}

@@ -1,6 +1,7 @@
 import {
   decide,
   investigationWorkflowId,
+  parseResetScope,
   pruneExpired,
   resetWindows,
   stampWindow,
@@ -120,5 +121,28 @@ describe('resetWindows', () => {
   it('lets the next wake of a cleared pair dispatch at once', () => {
     const { table: left } = resetWindows(table, { probe: 'fly', category: 'auth' });
     expect(decide(left, wake('d'), T0 + 1000, policy)).toEqual({ action: 'dispatch', windowKey: 'd', bypassed: false });
+  });
+});
+
+describe('parseResetScope', () => {
+  it.each([
+    [{}, {}],
+    [null, {}],
+    [undefined, {}],
+    [{ probe: 'fly' }, { probe: 'fly' }],
+    [{ probe: 'fly', category: 'auth' }, { probe: 'fly', category: 'auth' }],
+    [{ category: 'auth' }, { category: 'auth' }],
+  ])('reads %j', (input, scope) => {
+    expect(parseResetScope(input)).toEqual({ scope });
+  });
+
+  it.each([
+    [{ probe: 5 }, /probe must be a string/],
+    [{ Probe: 'fly' }, /unknown field\(s\) Probe/],
+    [{ probe: 'fly', cat: 'auth' }, /unknown field\(s\) cat/],
+    ['fly', /JSON object/],
+    [['fly'], /JSON object/],
+  ])('refuses %j instead of clearing everything', (input, error) => {
+    expect(parseResetScope(input)).toEqual({ error: expect.stringMatching(error) });
   });
 });

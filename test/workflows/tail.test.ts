@@ -157,10 +157,13 @@ describe('probeTailWorkflow', () => {
     });
   });
 
-  it('clears every window on resetDebounce with {}', async () => {
+  it('clears every window on resetDebounce with {} and ignores a malformed scope', async () => {
     await withTail({}, async (h) => {
       h.append(wakeRow('w-1'), wakeRow('d-1', 'doppler'));
       await untilInvestigations(h, 2);
+      // A typo'd scope is refused, not widened to "everything".
+      await h.handle.signal(resetDebounceSignal, { Probe: 'fly' });
+      expect((await h.state()).windows).toHaveLength(2);
       await h.handle.signal(resetDebounceSignal, {});
       expect((await h.state()).windows).toEqual([]);
     });
@@ -240,8 +243,10 @@ describe('probeTailWorkflow', () => {
       const before = await h.state();
       const settings = { ...before.settings, debounce: { windowSeconds: 0, bypassCritical: false } };
       await h.handle.signal(updateSettingsSignal, settings);
+      await h.handle.signal(updateSettingsSignal, { ...settings, pollSeconds: 'fast' } as unknown as TailSettings);
       const after = await h.state();
       expect(after.settings.debounce.windowSeconds).toBe(0);
+      expect(after.settings.pollSeconds).toBe(1); // the malformed update was refused
       expect(after.cursor).toEqual(before.cursor);
       expect(after.windows).toEqual(before.windows);
       h.append(wakeRow('w-2'));
