@@ -1,10 +1,9 @@
-import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
 import { ConfigError, describeConfig, loadConfig, type AppConfig } from './config/config';
 import { startDevServer, type DevServer } from './runtime/devServer';
 import { logger } from './runtime/logger';
-import { ensureTailWorkflow } from './runtime/tailWorkflow';
+import { runWorkerWithTail } from './runtime/runWorker';
 import { resolveTool, TEMPORAL_CLI, ToolSetupError } from './runtime/temporalTools';
 import { createProbeWakeWorker, installRuntime } from './worker';
 
@@ -28,32 +27,38 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stopEarly);
 
   const target = await temporalTarget(config, (server) => (devServer = server));
-  if (stopping) return;
-  const connection = await NativeConnection.connect(target.connectionOptions);
-  const worker = await createProbeWakeWorker({ connection, config: target.config });
-  // From here on the SDK's own signal handling drains the worker; we stop the server after it.
-  process.off('SIGINT', stopEarly);
-  process.off('SIGTERM', stopEarly);
-  const running = worker.run();
-
-  const clientConnection = await Connection.connect(target.connectionOptions);
-  const client = new Client({ connection: clientConnection, namespace: target.config.temporal.namespace });
-  const tail = await ensureTailWorkflow(client, target.config);
-  await clientConnection.close();
-
-  const ui = devServer ? `${devServer.uiUrl}/namespaces/${target.config.temporal.namespace}/workflows` : 'your cluster\'s Web UI';
-  logger.info({ tail, ui, auditLogPath: config.auditLogPath, devServerPid: devServer?.process.pid }, 'probe-wake ready');
-  process.stderr.write(
-    `\nprobe-wake is running.\n  audit log:   ${config.auditLogPath}\n  tail:        ${tail.workflowId} (task queue ${target.config.temporal.taskQueue})\n  Temporal UI: ${ui}\n  stop:        Ctrl-C\n\n`,
-  );
-
   try {
-    await running;
+    if (stopping) return;
+    await runWorkerAndTail(target, devServer, () => {
+      // From here on the SDK's own signal handling drains the worker; the server stops after it.
+      process.off('SIGINT', stopEarly);
+      process.off('SIGTERM', stopEarly);
+    });
   } finally {
-    await connection.close();
+    // Whatever happened above, the detached dev server must not outlive us.
     await devServer?.stop();
     logger.info('probe-wake stopped');
   }
+}
+
+async function runWorkerAndTail(target: TemporalTarget, devServer: DevServer | undefined, onWorkerCreated: () => void): Promise<void> {
+  const connection = await NativeConnection.connect(target.connectionOptions);
+  try {
+    const worker = await createProbeWakeWorker({ connection, config: target.config });
+    onWorkerCreated();
+    await runWorkerWithTail(worker, target.connectionOptions, target.config, (tail) => announce(target, tail, devServer));
+  } finally {
+    await connection.close();
+  }
+}
+
+function announce(target: TemporalTarget, tail: { workflowId: string }, devServer: DevServer | undefined): void {
+  const { temporal, auditLogPath } = target.config;
+  const ui = devServer ? `${devServer.uiUrl}/namespaces/${temporal.namespace}/workflows` : "your cluster's Web UI";
+  logger.info({ tail, ui, auditLogPath, devServerPid: devServer?.process.pid }, 'probe-wake ready');
+  process.stderr.write(
+    `\nprobe-wake is running.\n  audit log:   ${auditLogPath}\n  tail:        ${tail.workflowId} (task queue ${temporal.taskQueue})\n  Temporal UI: ${ui}\n  stop:        Ctrl-C\n\n`,
+  );
 }
 
 interface TemporalTarget {

@@ -1,10 +1,9 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityOptions } from './activities';
 import { ConfigError, describeConfig, loadConfig, type AppConfig } from './config/config';
 import { logger, PinoTemporalLogger } from './runtime/logger';
-import { ensureTailWorkflow } from './runtime/tailWorkflow';
+import { runWorkerWithTail } from './runtime/runWorker';
 
 export interface ProbeWakeWorkerOptions {
   connection: NativeConnection;
@@ -45,15 +44,14 @@ async function runProductionWorker(): Promise<void> {
   const { connectionOptions, namespace } = loadClientConnectConfig();
   const connection = await NativeConnection.connect(connectionOptions);
   const effective: AppConfig = { ...config, temporal: { ...config.temporal, namespace: namespace ?? config.temporal.namespace } };
-  const worker = await createProbeWakeWorker({ connection, config: effective });
-  const running = worker.run(); // the SDK drains and shuts down on SIGINT/SIGTERM
-  // Idempotent: starts the tail if absent, else hands the running one these settings.
-  const clientConnection = await Connection.connect(connectionOptions);
-  const tail = await ensureTailWorkflow(new Client({ connection: clientConnection, namespace: effective.temporal.namespace }), effective);
-  await clientConnection.close();
-  logger.info({ config: describeConfig(effective), tail }, 'worker started');
-  await running;
-  await connection.close();
+  try {
+    const worker = await createProbeWakeWorker({ connection, config: effective });
+    await runWorkerWithTail(worker, connectionOptions, effective, (tail) =>
+      logger.info({ config: describeConfig(effective), tail }, 'worker started'),
+    );
+  } finally {
+    await connection.close();
+  }
 }
 
 if (require.main === module) {
