@@ -1,11 +1,8 @@
-import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { NativeConnection } from '@temporalio/worker';
 import { ConfigError, describeConfig, loadConfig, type AppConfig } from './config/config';
 import { startDevServer, type DevServer } from './runtime/devServer';
 import { logger } from './runtime/logger';
-import { runWorkerWithTail } from './runtime/runWorker';
 import { resolveTool, TEMPORAL_CLI, ToolSetupError } from './runtime/temporalTools';
-import { createProbeWakeWorker, installRuntime } from './worker';
+import { clusterTarget, installRuntime, serveProbeWake, type TailRef, type TemporalTarget } from './worker';
 
 /**
  * `npm start`: the embedded default. Starts a local Temporal dev server
@@ -29,10 +26,13 @@ async function main(): Promise<void> {
   const target = await temporalTarget(config, (server) => (devServer = server));
   try {
     if (stopping) return;
-    await runWorkerAndTail(target, devServer, () => {
-      // From here on the SDK's own signal handling drains the worker; the server stops after it.
-      process.off('SIGINT', stopEarly);
-      process.off('SIGTERM', stopEarly);
+    await serveProbeWake(target, {
+      onWorkerCreated: () => {
+        // From here on the SDK's own signal handling drains the worker; the server stops after it.
+        process.off('SIGINT', stopEarly);
+        process.off('SIGTERM', stopEarly);
+      },
+      onReady: (tail) => announce(target, tail, devServer),
     });
   } finally {
     // Whatever happened above, the detached dev server must not outlive us.
@@ -41,18 +41,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function runWorkerAndTail(target: TemporalTarget, devServer: DevServer | undefined, onWorkerCreated: () => void): Promise<void> {
-  const connection = await NativeConnection.connect(target.connectionOptions);
-  try {
-    const worker = await createProbeWakeWorker({ connection, config: target.config });
-    onWorkerCreated();
-    await runWorkerWithTail(worker, target.connectionOptions, target.config, (tail) => announce(target, tail, devServer));
-  } finally {
-    await connection.close();
-  }
-}
-
-function announce(target: TemporalTarget, tail: { workflowId: string }, devServer: DevServer | undefined): void {
+function announce(target: TemporalTarget, tail: TailRef, devServer: DevServer | undefined): void {
   const { temporal, auditLogPath } = target.config;
   const ui = devServer ? `${devServer.uiUrl}/namespaces/${temporal.namespace}/workflows` : "your cluster's Web UI";
   logger.info({ tail, ui, auditLogPath, devServerPid: devServer?.process.pid }, 'probe-wake ready');
@@ -61,19 +50,8 @@ function announce(target: TemporalTarget, tail: { workflowId: string }, devServe
   );
 }
 
-interface TemporalTarget {
-  config: AppConfig;
-  connectionOptions: { address?: string } & Record<string, unknown>;
-}
-
 async function temporalTarget(config: AppConfig, onDevServer: (server: DevServer) => void): Promise<TemporalTarget> {
-  if (config.temporal.address) {
-    const { connectionOptions, namespace } = loadClientConnectConfig();
-    return {
-      config: { ...config, temporal: { ...config.temporal, namespace: namespace ?? config.temporal.namespace } },
-      connectionOptions: connectionOptions as TemporalTarget['connectionOptions'],
-    };
-  }
+  if (config.temporal.address) return clusterTarget(config);
   const cliPath = resolveTool(TEMPORAL_CLI);
   const dbFile = config.temporal.devDbFile;
   logger.info({ cliPath, port: config.temporal.devPort, uiPort: config.temporal.devUiPort, dbFile }, 'starting Temporal dev server');

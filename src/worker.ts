@@ -1,9 +1,10 @@
+import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type NativeConnectionOptions, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityOptions } from './activities';
 import { ConfigError, describeConfig, loadConfig, type AppConfig } from './config/config';
 import { logger, PinoTemporalLogger } from './runtime/logger';
-import { runWorkerWithTail } from './runtime/runWorker';
+import { ensureTailWorkflow } from './runtime/tailWorkflow';
 
 export interface ProbeWakeWorkerOptions {
   connection: NativeConnection;
@@ -37,21 +38,66 @@ export function installRuntime(): void {
   runtimeInstalled = true;
 }
 
-/** Production entry: connect to an existing cluster through Temporal's env config and run until SIGTERM. */
-async function runProductionWorker(): Promise<void> {
-  const config = loadConfig();
-  installRuntime();
+/** Where to run: the connection and the config as they apply to that cluster. */
+export interface TemporalTarget {
+  config: AppConfig;
+  connectionOptions: NativeConnectionOptions;
+}
+
+/** An existing cluster through Temporal's env config (address, namespace, TLS, API key). */
+export function clusterTarget(config: AppConfig): TemporalTarget {
   const { connectionOptions, namespace } = loadClientConnectConfig();
-  const connection = await NativeConnection.connect(connectionOptions);
-  const effective: AppConfig = { ...config, temporal: { ...config.temporal, namespace: namespace ?? config.temporal.namespace } };
+  return { config: { ...config, temporal: { ...config.temporal, namespace: namespace ?? config.temporal.namespace } }, connectionOptions };
+}
+
+export type TailRef = Awaited<ReturnType<typeof ensureTailWorkflow>>;
+
+export interface ServeHooks {
+  /** The worker exists: from here on the SDK's own SIGINT/SIGTERM handling drains it. */
+  onWorkerCreated?: () => void;
+  /** The worker polls and the tail workflow runs with this process's settings. */
+  onReady: (tail: TailRef) => void;
+}
+
+/**
+ * Both entries' shared run: connect, run the worker, make sure the tail runs
+ * (started if absent, else handed these settings), and resolve once the
+ * worker has drained. If the tail cannot be ensured the worker is shut down
+ * and the error rethrown.
+ */
+export async function serveProbeWake(target: TemporalTarget, hooks: ServeHooks): Promise<void> {
+  const connection = await NativeConnection.connect(target.connectionOptions);
   try {
-    const worker = await createProbeWakeWorker({ connection, config: effective });
-    await runWorkerWithTail(worker, connectionOptions, effective, (tail) =>
-      logger.info({ config: describeConfig(effective), tail }, 'worker started'),
-    );
+    const worker = await createProbeWakeWorker({ connection, config: target.config });
+    hooks.onWorkerCreated?.();
+    const running = worker.run();
+    try {
+      const clientConnection = await Connection.connect(target.connectionOptions);
+      try {
+        const client = new Client({ connection: clientConnection, namespace: target.config.temporal.namespace });
+        hooks.onReady(await ensureTailWorkflow(client, target.config));
+      } finally {
+        await clientConnection.close();
+      }
+    } catch (err) {
+      worker.shutdown();
+      throw err;
+    } finally {
+      await running;
+    }
   } finally {
     await connection.close();
   }
+}
+
+/** Production entry: an existing cluster only, never a dev server; runs until SIGTERM. */
+async function runProductionWorker(): Promise<void> {
+  const config = loadConfig();
+  installRuntime();
+  const target = clusterTarget(config);
+  await serveProbeWake(target, {
+    onReady: (tail) => logger.info({ config: describeConfig(target.config), tail }, 'worker started'),
+  });
 }
 
 if (require.main === module) {

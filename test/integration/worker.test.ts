@@ -3,7 +3,7 @@
  * Temporal dev server, with the real @slack/web-api and @anthropic-ai/sdk
  * clients talking HTTP to local fakes. Nothing in the SDKs is stubbed.
  */
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -24,19 +24,17 @@ import {
 import type { InvestigationOutcome } from '../../src/workflows/investigation';
 import { FakeAnthropic, FAKE_DIAGNOSIS } from '../support/fakeAnthropic';
 import { FakeSlack, FAKE_DM_CHANNEL } from '../support/fakeSlack';
-import { flyFallbackDm, flyWake } from '../support/fixtures';
+import { fixtureLines, fixtureText, flyFallbackDm, flyWake } from '../support/fixtures';
 import { devServerEnv, eventually, workflowBundle } from '../support/temporal';
 
-const FIXTURE = path.resolve(__dirname, '../fixtures/audit-sample.jsonl');
-const FIXTURE_TEXT = readFileSync(FIXTURE, 'utf8');
-const FIXTURE_LINES = FIXTURE_TEXT.split('\n').filter((line) => line !== '');
+const FIXTURE_TEXT = fixtureText('audit-sample.jsonl');
+const FIXTURE_LINES = fixtureLines('audit-sample.jsonl');
 
 const BOT_TOKEN = 'xoxb-fake-bot-token';
 const OPERATOR = 'U024BE7LH';
 const API_KEY = 'sk-ant-fake-integration-key';
 const MODEL = 'claude-integration-model-1';
 
-const fallbackText = flyFallbackDm;
 const HAPPY_TEXT = `🚨 Probe alert · fly\n${FAKE_DIAGNOSIS}`;
 
 /** The path of a fake request after `/api/`, i.e. the Slack method name. */
@@ -201,7 +199,7 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
     expect(slack.requestsTo('chat.postMessage')).toHaveLength(1);
     expect(slack.posted).toHaveLength(1);
     expect(slack.posted[0]!.text).toContain('I was unable to investigate — engine returned: engine_exception:AuthenticationError');
-    expect(slack.posted[0]!.text).toBe(fallbackText('engine_exception:AuthenticationError'));
+    expect(slack.posted[0]!.text).toBe(flyFallbackDm('engine_exception:AuthenticationError'));
     expect(outcome.text).toBe(slack.posted[0]!.text);
     expect(outcome.model).toBeUndefined();
   });
@@ -223,7 +221,7 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
     expect(dmFields(outcome)).toEqual({ investigated: false, reason: 'empty_response_text', dmSent: true });
     expect(anthropic.messageRequests).toHaveLength(1);
     expect(slack.posted).toHaveLength(1);
-    expect(slack.posted[0]!.text).toBe(fallbackText('empty_response_text'));
+    expect(slack.posted[0]!.text).toBe(flyFallbackDm('empty_response_text'));
   });
 
   it('no ANTHROPIC_API_KEY: engine_unavailable without any HTTP request, fallback DM in the documented layout', async () => {

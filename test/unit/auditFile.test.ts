@@ -1,10 +1,11 @@
-import { appendFileSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readAuditBatch, type ReadLimits } from '../../src/activities/auditFile';
 import type { AuditCursor } from '../../src/domain/tailTypes';
+import { fixtureText } from '../support/fixtures';
 
-const sample = readFileSync(path.join(__dirname, '..', 'fixtures', 'audit-sample.jsonl'), 'utf8');
+const sample = fixtureText('audit-sample.jsonl');
 const sampleLines = sample.split('\n').filter(Boolean);
 const wakeRow = (id: string) =>
   `{"ts":"2026-11-23T10:15:02.113Z","event":"probe.wake_requested","wake_id":"${id}","probe":"fly","issue_category":"auth","severity":"critical"}\n`;
@@ -63,7 +64,7 @@ describe('readAuditBatch', () => {
   it('skips bad rows, counting each with its byte offset', async () => {
     writeFileSync(file, '');
     const start = await read(null);
-    const bad = readFileSync(path.join(__dirname, '..', 'fixtures', 'bad-rows.jsonl'), 'utf8');
+    const bad = fixtureText('bad-rows.jsonl');
     appendFileSync(file, bad);
     const batch = await read(start.cursor);
     expect(batch.badRows).toHaveLength(7);

@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { deriveWakeId } from '../../src/activities/auditFile';
 import { parseAuditLine } from '../../src/domain/auditRow';
+import { fixtureLines } from '../support/fixtures';
 
-const fixture = (name: string) => readFileSync(path.join(__dirname, '..', 'fixtures', name), 'utf8').split('\n').filter(Boolean);
 const parse = (line: string, offset = 0) => parseAuditLine(line, offset, deriveWakeId);
 
 describe('parseAuditLine on audit-sample.jsonl', () => {
-  const lines = fixture('audit-sample.jsonl');
+  const lines = fixtureLines('audit-sample.jsonl');
 
   it('classifies every row: 3 results, 4 wakes, 1 other event', () => {
     expect(lines.map((l) => parse(l).kind)).toEqual(['result', 'result', 'result', 'wake', 'wake', 'other', 'wake', 'wake']);
@@ -32,7 +30,7 @@ describe('parseAuditLine on audit-sample.jsonl', () => {
 });
 
 describe('parseAuditLine on bad-rows.jsonl', () => {
-  const lines = fixture('bad-rows.jsonl');
+  const lines = fixtureLines('bad-rows.jsonl');
   const expected: Array<[number, string, RegExp | null]> = [
     [1, 'not JSON', /not valid JSON/],
     [2, 'wake without issue_category', /issue_category/],
