@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ModelPrice } from '../domain/costLadder';
 
 /**
  * Every setting probe-wake reads, validated once at start-up. A malformed value
@@ -14,6 +15,14 @@ export interface AppConfig {
   logLevel: LogLevel;
   slack: { botToken?: string; operatorUserId?: string; apiUrl?: string };
   anthropic: { apiKey?: string; baseUrl?: string; model: string };
+  investigation: {
+    /** LLM turns per investigation, tool calls in between. */
+    maxSteps: number;
+    /** Undefined: no daily budget. */
+    dailyBudgetUsd?: number;
+    /** USD per million tokens, by model name. */
+    prices: Record<string, ModelPrice>;
+  };
   temporal: {
     /** Unset: `npm start` runs the embedded dev server. */
     address?: string;
@@ -28,6 +37,11 @@ export interface AppConfig {
 }
 
 export const DEFAULT_MODEL = 'claude-haiku-5-5';
+
+/** List prices of the default model in USD per million tokens; PROBE_MODEL_PRICES adds or overrides models. */
+export const DEFAULT_PRICES: Record<string, ModelPrice> = {
+  [DEFAULT_MODEL]: { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },
+};
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -94,6 +108,36 @@ class Reader {
     return found.value;
   }
 
+  /** `{"model": {"input": 1, "output": 5, "cache_read": 0.1, "cache_write": 1.25}}`, USD per million tokens. */
+  prices(name: string): Record<string, ModelPrice> {
+    const found = pick(this.env, [name]);
+    if (!found) return {};
+    const problem = `${name}: must be JSON like {"model-name":{"input":1,"output":5,"cache_read":0.1,"cache_write":1.25}} (USD per million tokens, numbers >= 0)`;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(found.value);
+    } catch {
+      this.problems.push(problem);
+      return {};
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      this.problems.push(problem);
+      return {};
+    }
+    const prices: Record<string, ModelPrice> = {};
+    for (const [model, entry] of Object.entries(parsed as Record<string, unknown>)) {
+      const e = (entry ?? {}) as Record<string, unknown>;
+      const fields = [e.input, e.output, e.cache_read ?? 0, e.cache_write ?? 0];
+      if (!fields.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
+        this.problems.push(`${problem}; entry "${model}" is not`);
+        return {};
+      }
+      const [input, output, cacheRead, cacheWrite] = fields as number[];
+      prices[model] = { input: input!, output: output!, cacheRead: cacheRead!, cacheWrite: cacheWrite! };
+    }
+    return prices;
+  }
+
   url(names: string[]): string | undefined {
     const found = pick(this.env, names);
     if (!found) return undefined;
@@ -135,6 +179,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       baseUrl: read.url(['ANTHROPIC_BASE_URL']),
       model: read.text(['ANTHROPIC_MODEL'], { pattern: /^[A-Za-z0-9_.:@-]{1,100}$/, describe: 'must be a model name' }) ?? DEFAULT_MODEL,
     },
+    investigation: {
+      maxSteps: read.number(['PROBE_INVESTIGATION_MAX_STEPS'], 4, { min: 1, max: 10, integer: true }),
+      dailyBudgetUsd: pick(env, ['PROBE_INVESTIGATION_DAILY_BUDGET_USD'])
+        ? read.number(['PROBE_INVESTIGATION_DAILY_BUDGET_USD'], 0, { min: 0, max: 1_000_000 })
+        : undefined,
+      prices: { ...DEFAULT_PRICES, ...read.prices('PROBE_MODEL_PRICES') },
+    },
     temporal: {
       address: read.text(['TEMPORAL_ADDRESS'], { pattern: /^[^\s/]+:\d+$/, describe: 'must be host:port' }),
       namespace: read.text(['TEMPORAL_NAMESPACE'], { pattern: /^[A-Za-z0-9_.-]{1,200}$/, describe: 'must be a namespace name' }) ?? 'default',
@@ -145,6 +196,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       devDbFile: path.resolve(cwd, read.text(['TEMPORAL_DEV_DB_FILE']) ?? './var/temporal.db'),
     },
   };
+  const { dailyBudgetUsd, prices } = config.investigation;
+  if (dailyBudgetUsd !== undefined && !prices[config.anthropic.model]) {
+    read.problems.push(
+      `PROBE_INVESTIGATION_DAILY_BUDGET_USD is set but model "${config.anthropic.model}" has no price: add it to PROBE_MODEL_PRICES`,
+    );
+  }
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;
 }

@@ -7,7 +7,6 @@ import { ApplicationFailure } from '@temporalio/common';
  */
 export const FailureType = {
   engineUnavailable: 'engine_unavailable',
-  emptyResponseText: 'empty_response_text',
   slackNotConfigured: 'SlackNotConfigured',
   slackPermanent: 'SlackPermanentError',
   slackTransient: 'SlackTransientError',

@@ -1,7 +1,9 @@
 import type { Client } from '@temporalio/client';
+import { MAX_OUTPUT_TOKENS } from '../activities';
 import type { AppConfig } from '../config/config';
+import { reserveEstimate } from '../domain/costLadder';
 import { updateSettingsSignal } from '../workflows/definitions';
-import type { TailSettings } from '../workflows/tailState';
+import type { InvestigationSettings, TailSettings } from '../workflows/tailState';
 
 export const TAIL_WORKFLOW_TYPE = 'probeTailWorkflow';
 export const DEFAULT_HISTORY_EVENT_LIMIT = 5000;
@@ -14,6 +16,7 @@ export function tailSettingsFrom(config: AppConfig, overrides: Partial<TailSetti
     replayFromStart: config.replayFromStart,
     searchAttributes: true,
     historyEventLimit: DEFAULT_HISTORY_EVENT_LIMIT,
+    investigation: investigationSettingsFrom(config),
     ...overrides,
   };
 }
@@ -33,4 +36,13 @@ export async function ensureTailWorkflow(client: Client, config: AppConfig, sett
   });
   const { runId } = await handle.describe();
   return { workflowId: handle.workflowId, runId };
+}
+
+export function investigationSettingsFrom(config: AppConfig): InvestigationSettings {
+  const { maxSteps, dailyBudgetUsd, prices } = config.investigation;
+  return {
+    maxSteps,
+    dailyBudgetUsd: dailyBudgetUsd ?? null,
+    reserveUsd: reserveEstimate(prices[config.anthropic.model], maxSteps, MAX_OUTPUT_TOKENS),
+  };
 }

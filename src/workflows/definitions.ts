@@ -7,6 +7,8 @@ import type { TailSettings, TailStateView } from './tailState';
 export const resetDebounceSignal = defineSignal<[unknown]>('resetDebounce');
 export const updateSettingsSignal = defineSignal<[TailSettings]>('updateSettings');
 export const getStateQuery = defineQuery<TailStateView>('getState');
+/** From each investigation when it ends: what it really spent against the reservation the tail made. */
+export const recordSpendSignal = defineSignal<[unknown]>('recordSpend');
 
 export const ProbeNameKey = defineSearchAttributeKey('ProbeName', SearchAttributeType.KEYWORD);
 export const IssueCategoryKey = defineSearchAttributeKey('IssueCategory', SearchAttributeType.KEYWORD);

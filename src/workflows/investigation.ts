@@ -1,17 +1,44 @@
-import { ApplicationFailure, TimeoutFailure } from '@temporalio/common';
-import { ActivityFailure, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  getExternalWorkflowHandle,
+  log,
+  proxyActivities,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { EngineAnswer } from '../activities/investigate';
 import type { PostDmResult } from '../activities/postDm';
+import { sumUsage, type TurnUsage } from '../domain/agent';
+import { shapeAnswer } from '../domain/answerContract';
 import type { Severity, Wake } from '../domain/auditRow';
 import { formatDm, type Finding } from '../domain/dmText';
-import { FailureType, PERMANENT_ENGINE_ERRORS } from '../domain/failures';
-import { InvestigationOutcomeKey, ProbeNameKey } from './definitions';
+import { FailureType } from '../domain/failures';
+import { completedRow, startedRow, type TelemetryRow } from '../domain/telemetryRows';
+import { runInvestigationAgent, type AgentRun } from './agentLoop';
+import { InvestigationOutcomeKey, ProbeNameKey, recordSpendSignal } from './definitions';
+import { deliveryFailureReason } from './failureReasons';
+
+export { deliveryFailureReason, fallbackReason } from './failureReasons';
+
+/** The cost ladder's decision for this investigation, made by the tail when it dispatched it. */
+export interface SpendGrant {
+  granted: boolean;
+  /** UTC day the reservation counts against. */
+  day: string;
+  reservedUsd: number;
+}
 
 export interface InvestigationInput {
   wake: Wake;
   windowKey: string;
+  /** LLM turns allowed; absent on starts by hand: the default. */
+  maxSteps?: number;
+  /** Absent on starts by hand: no budget applies. */
+  spend?: SpendGrant;
 }
+
+export const DEFAULT_MAX_STEPS = 4;
+export const COST_LADDER_REASON = 'cost_ladder_halted';
 
 export interface InvestigationOutcome {
   probe: string;
@@ -27,20 +54,14 @@ export interface InvestigationOutcome {
   slackTs?: string;
   text: string;
   model?: string;
-  usage?: EngineAnswer['usage'];
+  promptVersion?: string;
+  /** LLM turns taken and tool calls made. */
+  steps: number;
+  toolCalls: number;
+  usage: TurnUsage;
+  /** Estimated from the configured token prices. */
+  costUsd: number;
 }
-
-const { investigate } = proxyActivities<Activities>({
-  startToCloseTimeout: '60s',
-  scheduleToCloseTimeout: '5m',
-  retry: {
-    initialInterval: '2s',
-    backoffCoefficient: 2,
-    maximumInterval: '30s',
-    maximumAttempts: 4,
-    nonRetryableErrorTypes: [FailureType.engineUnavailable, FailureType.emptyResponseText, ...PERMANENT_ENGINE_ERRORS],
-  },
-});
 
 const { postDm } = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
@@ -54,73 +75,103 @@ const { postDm } = proxyActivities<Activities>({
   },
 });
 
-/** One investigation per debounce window: investigate → format → deliver. Never fails on an engine or Slack fault. */
-export async function probeInvestigationWorkflow({ wake, windowKey }: InvestigationInput): Promise<InvestigationOutcome> {
-  const { finding, answer } = await investigateOrFallback(wake);
+const { appendTelemetryRow } = proxyActivities<Activities>({
+  startToCloseTimeout: '15s',
+  retry: { initialInterval: '1s', maximumAttempts: 3 },
+});
+
+/**
+ * One investigation per debounce window:
+ * record start → investigate (or halt on budget) → shape → format → deliver → settle spend → record end.
+ * Never fails on an engine, Slack or telemetry fault.
+ */
+export async function probeInvestigationWorkflow(input: InvestigationInput): Promise<InvestigationOutcome> {
+  const { wake } = input;
+  const workflowId = workflowInfo().workflowId;
+  await appendTelemetry(startedRow(wake, workflowId, Date.now()));
+  const run = await investigateWithinBudget(input);
+  const finding = shapeFinding(run.finding, wake);
   const text = formatDm(wake, finding);
-  const delivery = await deliverOrExplain(text);
+  const delivery = await deliverOrExplain(text, workflowId);
   recordOutcomeForSearch(finding);
-  return {
-    probe: wake.probe,
-    category: wake.category,
-    severity: wake.severity,
-    wakeId: wake.wakeId,
-    windowKey,
-    investigated: finding.investigated,
-    reason: finding.investigated ? undefined : finding.reason,
-    ...delivery,
-    text,
-    model: answer?.model,
-    usage: answer?.usage,
-  };
+  const outcome = describeOutcome(input, run, finding, text, delivery);
+  await settleSpend(input.spend, outcome.costUsd);
+  await appendTelemetry(
+    completedRow(wake, workflowId, Date.now(), {
+      outcome: outcome.investigated ? 'investigated' : 'fallback',
+      ...outcome,
+      latencyMs: Date.now() - workflowInfo().startTime.getTime(),
+    }),
+  );
+  return outcome;
 }
 
-async function investigateOrFallback(wake: Wake): Promise<{ finding: Finding; answer?: EngineAnswer }> {
-  try {
-    const answer = await investigate({ wake });
-    return { finding: { investigated: true, text: answer.text }, answer };
-  } catch (err) {
-    return { finding: { investigated: false, reason: fallbackReason(err) } };
+async function investigateWithinBudget(input: InvestigationInput): Promise<AgentRun> {
+  if (input.spend && !input.spend.granted) {
+    return { finding: { investigated: false, reason: COST_LADDER_REASON }, turns: [], toolCalls: 0 };
   }
+  return runInvestigationAgent(input.wake, input.maxSteps ?? DEFAULT_MAX_STEPS);
 }
 
-/** The stable reason codes of the fallback DM. Anything that is not an activity failure is a bug: rethrown. */
-export function fallbackReason(err: unknown): string {
-  if (!(err instanceof ActivityFailure)) throw err;
-  const cause = err.cause;
-  if (cause instanceof ApplicationFailure) {
-    if (cause.type === FailureType.engineUnavailable) return 'engine_unavailable';
-    if (cause.type === FailureType.emptyResponseText) return 'empty_response_text';
-    return `engine_exception:${cause.type ?? 'Error'}`;
-  }
-  if (cause instanceof TimeoutFailure) return 'engine_exception:ActivityTimeout';
-  return `engine_exception:${cause?.name ?? 'Error'}`;
+function shapeFinding(finding: Finding, wake: Wake): Finding {
+  return finding.investigated ? { investigated: true, text: shapeAnswer(finding.text, wake.envelope) } : finding;
 }
 
 type Delivery = Pick<InvestigationOutcome, 'dmSent' | 'dmReason' | 'slackTs'>;
 
-async function deliverOrExplain(text: string): Promise<Delivery> {
+async function deliverOrExplain(text: string, workflowId: string): Promise<Delivery> {
   try {
-    const posted: PostDmResult = await postDm({ text, workflowId: workflowInfo().workflowId });
+    const posted: PostDmResult = await postDm({ text, workflowId });
     return { dmSent: true, slackTs: posted.ts };
   } catch (err) {
     return { dmSent: false, dmReason: deliveryFailureReason(err) };
   }
 }
 
-export function deliveryFailureReason(err: unknown): string {
-  if (!(err instanceof ActivityFailure)) throw err;
-  const cause = err.cause;
-  if (cause instanceof ApplicationFailure) {
-    const code = typeof cause.details?.[0] === 'string' ? cause.details[0] : 'unknown';
-    return cause.type === FailureType.slackNotConfigured ? code : `slack_error:${code}`;
-  }
-  if (cause instanceof TimeoutFailure) return 'slack_error:timeout';
-  return `slack_error:${cause?.name ?? 'unknown'}`;
+function describeOutcome(input: InvestigationInput, run: AgentRun, finding: Finding, text: string, delivery: Delivery): InvestigationOutcome {
+  const { costUsd, ...usage } = sumUsage(run.turns);
+  return {
+    probe: input.wake.probe,
+    category: input.wake.category,
+    severity: input.wake.severity,
+    wakeId: input.wake.wakeId,
+    windowKey: input.windowKey,
+    investigated: finding.investigated,
+    reason: finding.investigated ? undefined : finding.reason,
+    ...delivery,
+    text,
+    model: run.turns.at(-1)?.model,
+    promptVersion: run.promptVersion,
+    steps: run.turns.length,
+    toolCalls: run.toolCalls,
+    usage,
+    costUsd,
+  };
 }
 
 /** Only where the tail set search attributes at start, i.e. where the namespace has them registered. */
 function recordOutcomeForSearch(finding: Finding): void {
   if (workflowInfo().typedSearchAttributes.get(ProbeNameKey) === undefined) return;
   upsertSearchAttributes([{ key: InvestigationOutcomeKey, value: finding.investigated ? 'investigated' : 'fallback' }]);
+}
+
+/** Tells the tail (which holds the ledger) what was really spent; a lost report only keeps the reservation. */
+async function settleSpend(spend: SpendGrant | undefined, spentUsd: number): Promise<void> {
+  const tailId = workflowInfo().parent?.workflowId;
+  if (!spend?.granted || !tailId) return;
+  try {
+    await getExternalWorkflowHandle(tailId).signal(recordSpendSignal, { day: spend.day, reservedUsd: spend.reservedUsd, spentUsd });
+  } catch (err) {
+    log.warn('could not report spend to the tail; its reservation stays', { tailId, error: String(err) });
+  }
+}
+
+/** Telemetry is best effort: a full disk or a read-only log must not cost the operator the DM. */
+async function appendTelemetry(row: TelemetryRow): Promise<void> {
+  try {
+    await appendTelemetryRow(row);
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    log.warn('could not append telemetry to the audit log', { event: row.event, error: err.cause?.message ?? err.message });
+  }
 }

@@ -15,6 +15,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Wake } from '../domain/auditRow';
+import * as costLadder from '../domain/costLadder';
 import * as debounce from '../domain/debounce';
 import { headerLine } from '../domain/dmText';
 import type { ReadBatch } from '../domain/tailTypes';
@@ -23,11 +24,12 @@ import {
   IssueCategoryKey,
   ProbeNameKey,
   ProbeSeverityKey,
+  recordSpendSignal,
   resetDebounceSignal,
   updateSettingsSignal,
 } from './definitions';
-import { probeInvestigationWorkflow } from './investigation';
-import { initialState, settingsProblem, type TailInput, type TailSettings, type TailState, type TailStateView } from './tailState';
+import { probeInvestigationWorkflow, type SpendGrant } from './investigation';
+import { initialState, settingsProblem, spendReportProblem, type TailInput, type TailSettings, type TailState, type TailStateView } from './tailState';
 
 /** Reads per tick before yielding to the timer: a big backlog drains over several ticks. */
 const MAX_READS_PER_TICK = 20;
@@ -50,9 +52,11 @@ interface Dispatch {
 export async function probeTailWorkflow(input: TailInput): Promise<void> {
   let settings = input.settings;
   const state: TailState = input.state ?? initialState();
+  state.spend ??= {}; // a state carried over from before the cost ladder existed
 
   setHandler(getStateQuery, () => view(state, settings));
   setHandler(resetDebounceSignal, (scope) => resetDebounce(state, scope));
+  setHandler(recordSpendSignal, (report) => recordSpend(state, report));
   setHandler(updateSettingsSignal, (next) => {
     const problem = settingsProblem(next);
     if (problem) {
@@ -132,10 +136,11 @@ function debounceWakes(state: TailState, settings: TailSettings, wakes: Wake[]):
 async function startInvestigations(state: TailState, settings: TailSettings, dispatches: Dispatch[]): Promise<void> {
   const starts = dispatches.map(async ({ wake, windowKey }) => {
     const workflowId = debounce.investigationWorkflowId(wake.probe, wake.category, windowKey);
+    const spend = reserveSpend(state, settings);
     try {
       await startChild(probeInvestigationWorkflow, {
         workflowId,
-        args: [{ wake, windowKey }],
+        args: [{ wake, windowKey, maxSteps: settings.investigation.maxSteps, spend }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         staticSummary: `${headerLine(wake)} — ${wake.summary ?? `${wake.category} (${wake.severity})`}`,
@@ -150,11 +155,35 @@ async function startInvestigations(state: TailState, settings: TailSettings, dis
       state.counters.investigationsStarted += 1;
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      if (spend.granted) state.spend = costLadder.settle(state.spend, spend.day, spend.reservedUsd, 0);
       state.counters.debounced += 1;
       log.info('investigation already exists for this window; counted as debounced', { workflowId });
     }
   });
   await Promise.all(starts);
+}
+
+/** cost ladder: reserve today's budget for one investigation, or halt it (it then DMs `cost_ladder_halted`). */
+function reserveSpend(state: TailState, settings: TailSettings): SpendGrant {
+  const day = costLadder.utcDay(Date.now());
+  const { dailyBudgetUsd, reserveUsd } = settings.investigation;
+  const { ledger, reservation } = costLadder.reserve(costLadder.pruneDays(state.spend, day), day, {
+    dailyBudgetUsd: dailyBudgetUsd ?? undefined,
+    reserveUsd,
+  });
+  state.spend = ledger;
+  if (!reservation.granted) log.warn('daily investigation budget reached; halting this investigation', { day, dailyBudgetUsd });
+  return reservation.granted ? reservation : { granted: false, day, reservedUsd: 0 };
+}
+
+function recordSpend(state: TailState, report: unknown): void {
+  const problem = spendReportProblem(report);
+  if (problem) {
+    log.warn('recordSpend ignored', { problem });
+    return;
+  }
+  const { day, reservedUsd, spentUsd } = report as { day: string; reservedUsd: number; spentUsd: number };
+  state.spend = costLadder.settle(state.spend, day, reservedUsd, spentUsd);
 }
 
 function resetDebounce(state: TailState, input: unknown): void {
@@ -187,8 +216,15 @@ function view(state: TailState, settings: TailSettings): TailStateView {
     })),
     counters: state.counters,
     settings,
+    spendToday: spendToday(state, settings),
     lastReadError: state.lastReadError,
   };
+}
+
+function spendToday(state: TailState, settings: TailSettings): TailStateView['spendToday'] {
+  const day = costLadder.utcDay(Date.now());
+  const today = state.spend[day] ?? { spentUsd: 0, reservedUsd: 0, halted: 0 };
+  return { day, ...today, budgetUsd: settings.investigation.dailyBudgetUsd };
 }
 
 function describeFailure(err: ActivityFailure): string {

@@ -1,3 +1,4 @@
+import type { DaySpend, SpendLedger } from '../domain/costLadder';
 import type { DebouncePolicy, WindowTable } from '../domain/debounce';
 import type { AuditCursor } from '../domain/tailTypes';
 
@@ -11,6 +12,16 @@ export interface TailSettings {
   searchAttributes: boolean;
   /** Continue-as-new once history passes this many events (or when the server suggests it). */
   historyEventLimit: number;
+  investigation: InvestigationSettings;
+}
+
+/** What each investigation is allowed: turns, and the daily budget the tail enforces at dispatch. */
+export interface InvestigationSettings {
+  maxSteps: number;
+  /** null: no budget. */
+  dailyBudgetUsd: number | null;
+  /** Held per running investigation until it reports its real cost. */
+  reserveUsd: number;
 }
 
 export interface TailCounters {
@@ -30,6 +41,8 @@ export interface TailState {
   cursor: AuditCursor | null;
   windows: WindowTable;
   counters: TailCounters;
+  /** Investigation spend by UTC day (the cost ladder's durable ledger). */
+  spend: SpendLedger;
   lastReadError?: string;
 }
 
@@ -53,6 +66,7 @@ export interface TailStateView {
   windows: WindowView[];
   counters: TailCounters;
   settings: TailSettings;
+  spendToday: DaySpend & { day: string; budgetUsd: number | null };
   lastReadError?: string;
 }
 
@@ -60,6 +74,7 @@ export function initialState(): TailState {
   return {
     cursor: null,
     windows: {},
+    spend: {},
     counters: { rowsRead: 0, wakes: 0, investigationsStarted: 0, debounced: 0, badRows: 0, readErrors: 0, restarts: 0, continuedAsNew: 0 },
   };
 }
@@ -68,6 +83,7 @@ export function initialState(): TailState {
 export function settingsProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return 'settings must be an object';
   const s = value as Partial<Record<keyof TailSettings, unknown>>;
+  const investigation = s.investigation as Partial<Record<keyof InvestigationSettings, unknown>> | undefined;
   const debounce = s.debounce as Partial<Record<'windowSeconds' | 'bypassCritical', unknown>> | undefined;
   const checks: Array<[boolean, string]> = [
     [typeof s.auditLogPath === 'string' && s.auditLogPath !== '', 'auditLogPath must be a non-empty string'],
@@ -78,10 +94,24 @@ export function settingsProblem(value: unknown): string | undefined {
     [typeof s.replayFromStart === 'boolean', 'replayFromStart must be a boolean'],
     [typeof s.searchAttributes === 'boolean', 'searchAttributes must be a boolean'],
     [isNumberAtLeast(s.historyEventLimit, 10), 'historyEventLimit must be a number >= 10'],
+    [typeof investigation === 'object' && investigation !== null, 'investigation must be an object'],
+    [isNumberAtLeast(investigation?.maxSteps, 1), 'investigation.maxSteps must be a number >= 1'],
+    [investigation?.dailyBudgetUsd === null || isNumberAtLeast(investigation?.dailyBudgetUsd, 0), 'investigation.dailyBudgetUsd must be null or a number >= 0'],
+    [isNumberAtLeast(investigation?.reserveUsd, 0), 'investigation.reserveUsd must be a number >= 0'],
   ];
   return checks.find(([ok]) => !ok)?.[1];
 }
 
 function isNumberAtLeast(value: unknown, min: number): boolean {
   return typeof value === 'number' && Number.isFinite(value) && value >= min;
+}
+
+/** A spend report as it arrives by signal: checked before it touches the ledger. */
+export function spendReportProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'spend report must be an object';
+  const r = value as Record<string, unknown>;
+  if (typeof r.day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(r.day)) return 'day must be YYYY-MM-DD';
+  if (!isNumberAtLeast(r.reservedUsd, 0)) return 'reservedUsd must be a number >= 0';
+  if (!isNumberAtLeast(r.spentUsd, 0)) return 'spentUsd must be a number >= 0';
+  return undefined;
 }

@@ -11,7 +11,8 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DM_METADATA_EVENT } from '../../src/activities/postDm';
 import { loadConfig, type AppConfig } from '../../src/config/config';
 import { investigationWorkflowId } from '../../src/domain/debounce';
-import { SYSTEM_PROMPT } from '../../src/domain/prompt';
+import { loadPromptTemplate } from '../../src/activities/promptTemplate';
+import { TOOL_DEFINITIONS } from '../../src/domain/investigationTools';
 import { tailSettingsFrom } from '../../src/runtime/tailWorkflow';
 import { createProbeWakeWorker } from '../../src/worker';
 import {
@@ -35,7 +36,11 @@ const OPERATOR = 'U024BE7LH';
 const API_KEY = 'sk-ant-fake-integration-key';
 const MODEL = 'claude-integration-model-1';
 
-const HAPPY_TEXT = `🚨 Probe alert · fly\n${FAKE_DIAGNOSIS}`;
+/** The fake's diagnosis as the answer contract leaves it: the fly wake's disabled auto-fix stated by us. */
+const HAPPY_TEXT = FAKE_DIAGNOSIS.replace(
+  '\nNext step:',
+  '\nAuto-fix restart_unhealthy_machine is disabled: nothing was changed automatically.\nNext step:',
+).replace(/^/, '🚨 Probe alert · fly\n');
 
 /** The path of a fake request after `/api/`, i.e. the Slack method name. */
 const slackMethods = (slack: FakeSlack) => slack.requests.map((r) => r.path.replace(/^.*\/api\//, ''));
@@ -133,7 +138,12 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
       slackTs: slack.posted[0]?.ts,
       text: HAPPY_TEXT,
       model: 'claude-haiku-5-5', // what the fake answered with, not what was asked for
-      usage: { inputTokens: 321, outputTokens: 54 },
+      promptVersion: 'investigation-v1',
+      steps: 1,
+      toolCalls: 0,
+      usage: { inputTokens: 321, outputTokens: 54, cacheReadTokens: 0, cacheWriteTokens: 0 },
+      // At the default list price of the model that answered: 321 × $1 + 54 × $5 per million tokens.
+      costUsd: 0.000591,
     });
 
     // Anthropic: one request, key as SDK 1.x sends it, the configured model, the fenced prompt.
@@ -146,7 +156,12 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
     expect(request!.headers['anthropic-version']).toEqual(expect.any(String));
     expect(request!.body.model).toBe(MODEL);
     expect(request!.body.max_tokens).toBe(600);
-    expect(request!.body.system).toBe(SYSTEM_PROMPT);
+    // The versioned template as a cached system block; the tools, the last one closing the cached prefix.
+    expect(request!.body.system).toEqual([{ type: 'text', text: loadPromptTemplate().system, cache_control: { type: 'ephemeral' } }]);
+    const tools = request!.body.tools as Array<{ name: string; cache_control?: unknown }>;
+    expect(tools.map((t) => t.name)).toEqual(TOOL_DEFINITIONS.map((t) => t.name));
+    expect(tools.at(-1)!.cache_control).toEqual({ type: 'ephemeral' });
+    expect(request!.body.tool_choice).toEqual({ type: 'auto' });
     const messages = request!.body.messages as Array<{ role: string; content: string }>;
     expect(messages).toHaveLength(1);
     expect(messages[0]!.role).toBe('user');
@@ -179,7 +194,6 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
     const dm = slack.posted[0]!;
     expect(dm.channel).toBe(FAKE_DM_CHANNEL);
     expect(dm.text.startsWith('🚨 Probe alert · fly')).toBe(true);
-    expect(dm.text).toContain(FAKE_DIAGNOSIS);
     expect(dm.text).toBe(HAPPY_TEXT);
     expect(dm.metadata).toEqual({ event_type: DM_METADATA_EVENT, event_payload: { workflow_id: workflowId } });
 
@@ -309,14 +323,16 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
         );
         for (const outcome of outcomes) expect(dmFields(outcome)).toEqual({ investigated: true, dmSent: true });
 
-        // Liveness: a later tick has seen the whole file (cursor at its end) before counters are read.
-        const size = Buffer.byteLength(FIXTURE_TEXT);
+        // Liveness: a later tick has read the whole file, including the six telemetry rows the three
+        // investigations appended (started + completed each), before counters are read.
         const state = await eventually(async () => {
           const s = await tail.query(getStateQuery);
-          return s.cursor?.offset === size ? s : undefined;
+          const size = (await fs.stat(auditLog)).size;
+          return s.cursor?.offset === size && s.counters.rowsRead === FIXTURE_LINES.length + 6 ? s : undefined;
         }, 15_000, 'tail cursor at end of file');
+        // Telemetry rows are read but are neither wakes nor bad rows.
         expect(state.counters).toMatchObject({
-          rowsRead: FIXTURE_LINES.length,
+          rowsRead: FIXTURE_LINES.length + 6,
           wakes: 4,
           investigationsStarted: 3,
           debounced: 1,

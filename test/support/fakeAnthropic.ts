@@ -1,8 +1,10 @@
-import { FakeHttpServer, type Behaviour } from './fakeHttp';
+import { FakeHttpServer, type Behaviour, type RecordedRequest } from './fakeHttp';
 
 export const FAKE_DIAGNOSIS =
   'The Fly API rejects the deploy token with HTTP 401 while Doppler and Postgres are healthy, so the credential itself is the likely fault. ' +
   'Most likely the Fly token expired or was rotated without updating the runtime secret.\nNext step: mint a new Fly deploy token and update it in Doppler.';
+
+const USAGE = { input_tokens: 321, output_tokens: 54, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
 
 export function anthropicMessage(text: string, extra: Record<string, unknown> = {}) {
   return {
@@ -13,21 +15,64 @@ export function anthropicMessage(text: string, extra: Record<string, unknown> = 
     content: text ? [{ type: 'text', text }] : [],
     stop_reason: 'end_turn',
     stop_sequence: null,
-    usage: { input_tokens: 321, output_tokens: 54 },
+    usage: USAGE,
     ...extra,
   };
 }
 
-/** Anthropic Messages API stand-in: POST /v1/messages answers the next scripted behaviour, else a diagnosis. */
+export interface FakeToolCall {
+  name: string;
+  input: unknown;
+}
+
+let toolUseCounter = 0;
+
+/** A turn in which the model asks for tools (optionally with some text first). */
+export function toolUseMessage(calls: FakeToolCall[], text = '', usage: Record<string, number> = USAGE) {
+  return {
+    ...anthropicMessage(text),
+    content: [
+      ...(text ? [{ type: 'text', text }] : []),
+      ...calls.map((call) => ({ type: 'tool_use', id: `toolu_fake_${++toolUseCounter}`, name: call.name, input: call.input })),
+    ],
+    stop_reason: 'tool_use',
+    usage,
+  };
+}
+
+/** What the model was sent as tool results in one request (the last user message's tool_result blocks). */
+export function toolResultsIn(request: RecordedRequest): Array<{ tool_use_id: string; content: string; is_error?: boolean }> {
+  const messages = request.body.messages as Array<{ role: string; content: unknown }>;
+  const last = messages.at(-1);
+  if (!last || last.role !== 'user' || !Array.isArray(last.content)) return [];
+  return (last.content as Array<{ type: string; tool_use_id: string; content: string; is_error?: boolean }>).filter(
+    (block) => block.type === 'tool_result',
+  );
+}
+
+/**
+ * Anthropic Messages API stand-in: POST /v1/messages answers the next scripted
+ * behaviour, else what `respond` makes of the request (a scripted agent that
+ * reads its tool results), else a plain diagnosis.
+ */
 export class FakeAnthropic extends FakeHttpServer {
+  respond?: (request: RecordedRequest) => Behaviour | undefined;
+
   constructor(defaultText = FAKE_DIAGNOSIS) {
     super((path) =>
-      path.endsWith('/v1/messages') ? (_req, scripted) => scripted ?? { kind: 'ok', body: anthropicMessage(defaultText) } : undefined,
+      path.endsWith('/v1/messages')
+        ? (request, scripted) => scripted ?? this.respond?.(request) ?? { kind: 'ok', body: anthropicMessage(defaultText) }
+        : undefined,
     );
   }
 
   get messageRequests() {
     return this.requestsTo('/v1/messages');
+  }
+
+  override reset(): void {
+    super.reset();
+    this.respond = undefined;
   }
 
   /** 529 with Anthropic's error body, as the real API sends when overloaded. */
@@ -41,5 +86,9 @@ export class FakeAnthropic extends FakeHttpServer {
 
   static text(text: string, extra: Record<string, unknown> = {}): Behaviour {
     return { kind: 'ok', body: anthropicMessage(text, extra) };
+  }
+
+  static toolUse(calls: FakeToolCall[], text = ''): Behaviour {
+    return { kind: 'ok', body: toolUseMessage(calls, text) };
   }
 }

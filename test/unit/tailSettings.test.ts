@@ -7,10 +7,13 @@ const valid: TailSettings = {
   replayFromStart: false,
   searchAttributes: true,
   historyEventLimit: 5000,
+  investigation: { maxSteps: 4, dailyBudgetUsd: null, reserveUsd: 0.036 },
 };
 
 describe('settingsProblem (updateSettings signal input)', () => {
   it('accepts complete settings', () => expect(settingsProblem(valid)).toBeUndefined());
+  it('accepts a daily budget', () =>
+    expect(settingsProblem({ ...valid, investigation: { ...valid.investigation, dailyBudgetUsd: 2.5 } })).toBeUndefined());
 
   it.each<[string, unknown, RegExp]>([
     ['null', null, /must be an object/],
@@ -22,6 +25,10 @@ describe('settingsProblem (updateSettings signal input)', () => {
     ['bypass as a string', { ...valid, debounce: { windowSeconds: 1, bypassCritical: 'yes' } }, /bypassCritical/],
     ['missing replay flag', { ...valid, replayFromStart: undefined }, /replayFromStart/],
     ['tiny history limit', { ...valid, historyEventLimit: 1 }, /historyEventLimit/],
+    ['no investigation settings', { ...valid, investigation: undefined }, /investigation must be an object/],
+    ['zero steps', { ...valid, investigation: { ...valid.investigation, maxSteps: 0 } }, /maxSteps/],
+    ['budget as a string', { ...valid, investigation: { ...valid.investigation, dailyBudgetUsd: '5' } }, /dailyBudgetUsd/],
+    ['negative reserve', { ...valid, investigation: { ...valid.investigation, reserveUsd: -1 } }, /reserveUsd/],
   ])('refuses %s', (_label, input, problem) => {
     expect(settingsProblem(input)).toMatch(problem);
   });

@@ -1,11 +1,14 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { EngineAnswer, InvestigateInput } from '../../src/activities/investigate';
+import type { AskModelInput } from '../../src/activities/askModel';
 import type { PostDmInput, PostDmResult } from '../../src/activities/postDm';
+import type { LlmTurn } from '../../src/domain/agent';
+import type { TelemetryRow } from '../../src/domain/telemetryRows';
 import type { Wake } from '../../src/domain/auditRow';
 import { FailureType } from '../../src/domain/failures';
 import type { InvestigationOutcome } from '../../src/workflows/investigation';
+import { mockEngine, textTurn } from '../support/engineMocks';
 import { timeSkippingEnv, workflowBundle } from '../support/temporal';
 
 const wake: Wake = {
@@ -20,14 +23,14 @@ const wake: Wake = {
   offset: 517,
 };
 
-const answer: EngineAnswer = {
-  text: 'Token rotated.\nNext step: mint a new token.',
+const answer: LlmTurn = textTurn('Token rotated.\nNext step: mint a new token.', {
   model: 'claude-haiku-5-5',
-  stopReason: 'end_turn',
-  usage: { inputTokens: 10, outputTokens: 5 },
-};
+  usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 2, cacheWriteTokens: 3 },
+  costUsd: 0.0042,
+});
 
-type Investigate = (input: InvestigateInput) => Promise<EngineAnswer>;
+type Investigate = (input: AskModelInput) => Promise<LlmTurn>;
+type AppendTelemetry = (row: TelemetryRow) => Promise<{ appended: boolean }>;
 type PostDm = (input: PostDmInput) => Promise<PostDmResult>;
 
 let env: TestWorkflowEnvironment;
@@ -40,8 +43,8 @@ afterAll(async () => {
 });
 
 /** Runs one investigation against mocked activities; returns the outcome and how often each mock ran. */
-async function investigateWith(investigate: Investigate, postDm: PostDm) {
-  const calls = { investigate: 0, postDm: 0, posted: [] as PostDmInput[] };
+async function investigateWith(investigate: Investigate, postDm: PostDm, appendTelemetry?: AppendTelemetry) {
+  const calls = { investigate: 0, postDm: 0, posted: [] as PostDmInput[], telemetry: [] as TelemetryRow[] };
   const taskQueue = `inv-${++run}`;
   const worker = await Worker.create({
     connection: env.nativeConnection,
@@ -51,9 +54,16 @@ async function investigateWith(investigate: Investigate, postDm: PostDm) {
       readAuditLog: async () => {
         throw new Error('not used');
       },
-      investigate: async (input: InvestigateInput) => {
-        calls.investigate += 1;
-        return investigate(input);
+      ...mockEngine(
+        () => undefined,
+        async (input: AskModelInput) => {
+          calls.investigate += 1;
+          return investigate(input);
+        },
+      ),
+      appendTelemetryRow: async (row: TelemetryRow) => {
+        calls.telemetry.push(row);
+        return appendTelemetry ? appendTelemetry(row) : { appended: true };
       },
       postDm: async (input: PostDmInput) => {
         calls.postDm += 1;
@@ -88,16 +98,46 @@ describe('probeInvestigationWorkflow', () => {
       slackTs: '1.000001',
       text: '🚨 Probe alert · fly\nToken rotated.\nNext step: mint a new token.',
       model: 'claude-haiku-5-5',
-      usage: { inputTokens: 10, outputTokens: 5 },
+      promptVersion: 'test',
+      steps: 1,
+      toolCalls: 0,
+      usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 2, cacheWriteTokens: 3 },
+      costUsd: 0.0042,
     });
     expect(calls.posted).toEqual([{ text: outcome.text, workflowId }]);
+    expect(calls.telemetry.map((row) => row.event)).toEqual(['probe.investigation_started', 'probe.investigation_completed']);
+    expect(calls.telemetry[1]).toMatchObject({
+      route: 'probe_investigation',
+      correlation_key: 'probe:fly:auth',
+      workflow_id: workflowId,
+      wake_id: 'w-7f3a',
+      outcome: 'investigated',
+      reason: null,
+      dm_sent: true,
+      model: 'claude-haiku-5-5',
+      tokens: { input: 10, output: 5, cache_read: 2, cache_write: 3 },
+      cost_usd: 0.0042,
+      latency_ms: expect.any(Number),
+    });
+  });
+
+  it('falls back with empty_response_text when the model answers nothing, after one request', async () => {
+    const { outcome, calls } = await investigateWith(async () => textTurn('', { stopReason: 'max_tokens' }), posted);
+    expect(outcome).toMatchObject({ investigated: false, reason: 'empty_response_text', dmSent: true, steps: 1 });
+    expect(calls.investigate).toBe(1);
+  });
+
+  it('still investigates and DMs when the audit log refuses telemetry', async () => {
+    const { outcome, calls } = await investigateWith(async () => answer, posted, fails('Error'));
+    expect(outcome).toMatchObject({ investigated: true, dmSent: true });
+    // Two rows, three attempts each, then given up on.
+    expect(calls.telemetry).toHaveLength(6);
   });
 
   it.each([
     ['engine_unavailable', FailureType.engineUnavailable, 1],
     ['engine_exception:AuthenticationError', 'AuthenticationError', 1],
     ['engine_exception:BadRequestError', 'BadRequestError', 1],
-    ['empty_response_text', FailureType.emptyResponseText, 1],
     // retryable: all four attempts are spent before falling back
     ['engine_exception:OverloadedError', 'OverloadedError', 4],
     ['engine_exception:APIConnectionError', 'APIConnectionError', 4],

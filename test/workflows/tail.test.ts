@@ -4,11 +4,11 @@ import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { EngineAnswer, InvestigateInput } from '../../src/activities/investigate';
 import type { PostDmResult } from '../../src/activities/postDm';
 import { createReadAuditLog } from '../../src/activities/readAuditLog';
 import { getStateQuery, resetDebounceSignal, updateSettingsSignal } from '../../src/workflows/definitions';
 import type { TailSettings, TailStateView } from '../../src/workflows/tailState';
+import { mockEngine } from '../support/engineMocks';
 import { eventually, timeSkippingEnv, workflowBundle } from '../support/temporal';
 
 /**
@@ -39,6 +39,8 @@ interface Harness {
   log: string;
   handle: WorkflowHandle;
   investigated: string[];
+  /** DM texts, in the order the investigations posted them. */
+  posted: string[];
   state(): Promise<TailStateView>;
   append(...rows: string[]): void;
   /** Jumps the test server's clock ahead (timers due in between fire). */
@@ -51,17 +53,18 @@ async function withTail(overrides: Partial<TailSettings>, body: (h: Harness) => 
   const log = path.join(dir, 'audit.jsonl');
   writeFileSync(log, existing());
   const investigated: string[] = [];
+  const posted: string[] = [];
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities: {
       readAuditLog: createReadAuditLog(),
-      investigate: async ({ wake }: InvestigateInput): Promise<EngineAnswer> => {
-        investigated.push(wake.wakeId.slice(idPrefix.length));
-        return { text: 'diagnosis', model: 'm', stopReason: 'end_turn', usage: { inputTokens: 1, outputTokens: 1 } };
+      ...mockEngine((wake) => investigated.push(wake.wakeId.slice(idPrefix.length))),
+      postDm: async ({ text }: { text: string }): Promise<PostDmResult> => {
+        posted.push(text);
+        return { channel: 'D1', ts: '1.1', alreadyPosted: false };
       },
-      postDm: async (): Promise<PostDmResult> => ({ channel: 'D1', ts: '1.1', alreadyPosted: false }),
     },
   });
   const settings: TailSettings = {
@@ -72,6 +75,7 @@ async function withTail(overrides: Partial<TailSettings>, body: (h: Harness) => 
     replayFromStart: false,
     searchAttributes: false,
     historyEventLimit: 5000,
+    investigation: { maxSteps: 4, dailyBudgetUsd: null, reserveUsd: 0.01 },
     ...overrides,
   };
   const handle = await env.client.workflow.start('probeTailWorkflow', { taskQueue, workflowId: `probe-tail-${taskQueue}`, args: [{ settings }] });
@@ -79,6 +83,7 @@ async function withTail(overrides: Partial<TailSettings>, body: (h: Harness) => 
     log,
     handle,
     investigated,
+    posted,
     state: () => handle.query(getStateQuery),
     append: (...rows) => appendFileSync(log, rows.join('')),
     advance: (seconds) => env.sleep(seconds * 1000),
@@ -186,6 +191,38 @@ describe('probeTailWorkflow', () => {
       const state = await untilInvestigations(h, 2);
       expect(h.investigated.sort()).toEqual(['w-1', 'w-2']);
       expect(state.counters.debounced).toBe(1);
+    });
+  });
+
+  it('cost ladder: halts investigations past the daily budget, releases reservations as they settle', async () => {
+    // Two reservations of 0.01 fit under 0.025; the third would not.
+    const investigation = { maxSteps: 4, dailyBudgetUsd: 0.025, reserveUsd: 0.01 };
+    await withTail({ debounce: { windowSeconds: 0, bypassCritical: false }, investigation }, async (h) => {
+      h.append(wakeRow('w-1'), wakeRow('w-2'), wakeRow('w-3'));
+      await eventually(async () => (h.posted.length === 3 ? true : undefined), 30_000, '3 DMs');
+      expect(h.investigated.sort()).toEqual(['w-1', 'w-2']);
+      const halted = h.posted.filter((text) => text.includes('engine returned: cost_ladder_halted'));
+      expect(halted).toHaveLength(1);
+      // The mocked model costs nothing: once both settle, today's spend is 0 and nothing is held.
+      const settled = await eventually(async () => {
+        const s = await h.state();
+        return s.spendToday.reservedUsd === 0 ? s : undefined;
+      }, 30_000, 'reservations settled');
+      expect(settled.spendToday).toMatchObject({ spentUsd: 0, reservedUsd: 0, halted: 1, budgetUsd: 0.025 });
+      // With the reservations released, the next wake fits again.
+      h.append(wakeRow('w-4'));
+      await untilInvestigations(h, 3);
+      expect(h.investigated.sort()).toEqual(['w-1', 'w-2', 'w-4']);
+    });
+  });
+
+  it('cost ladder: a budget of 0 halts every investigation, which still DMs the facts', async () => {
+    await withTail({ investigation: { maxSteps: 4, dailyBudgetUsd: 0, reserveUsd: 0.01 } }, async (h) => {
+      h.append(wakeRow('w-1'));
+      await eventually(async () => (h.posted.length === 1 ? true : undefined), 30_000, 'the DM');
+      expect(h.investigated).toEqual([]);
+      expect(h.posted[0]).toContain('I was unable to investigate — engine returned: cost_ladder_halted');
+      expect((await h.state()).spendToday.halted).toBe(1);
     });
   });
 

@@ -1,0 +1,30 @@
+import { promises as fs } from 'node:fs';
+import type { TelemetryRow } from '../domain/telemetryRows';
+import { recentRows } from './auditBackwards';
+
+/** How far back a retry looks for the row an earlier attempt may have written. */
+const DEDUP_SCAN_BYTES = 4 * 1024 * 1024;
+
+export interface AppendResult {
+  appended: boolean;
+}
+
+/**
+ * Appends one telemetry row to the audit log, at most once per (event,
+ * workflow ID): a retry after a crash between write and completion finds the
+ * row and does not write it again. One write with O_APPEND keeps the line whole
+ * among the probes' own appends.
+ */
+export function createAppendTelemetryRow(auditLogPath: string) {
+  return async function appendTelemetryRow(row: TelemetryRow): Promise<AppendResult> {
+    const existing = await recentRows(
+      auditLogPath,
+      1,
+      (candidate) => (candidate.event === row.event && candidate.workflow_id === row.workflow_id ? true : undefined),
+      { prefilter: row.workflow_id, maxBytes: DEDUP_SCAN_BYTES },
+    );
+    if (existing.length > 0) return { appended: false };
+    await fs.appendFile(auditLogPath, `${JSON.stringify(row)}\n`, { flag: 'a' });
+    return { appended: true };
+  };
+}

@@ -1,0 +1,93 @@
+import type { TurnUsage } from './agent';
+
+/**
+ * The daily spend budget on investigations. The ledger is plain data in the
+ * tail workflow's state (durable, one writer), keyed by UTC day. The tail
+ * reserves an estimate when it dispatches; the investigation settles the real
+ * cost afterwards, so concurrent investigations cannot overrun the budget.
+ */
+export interface ModelPrice {
+  /** USD per million tokens. */
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+export interface DaySpend {
+  spentUsd: number;
+  /** Estimates held for investigations still running. */
+  reservedUsd: number;
+  halted: number;
+}
+
+export type SpendLedger = Record<string, DaySpend>;
+
+export interface CostPolicy {
+  /** Undefined: no budget, nothing is ever halted. */
+  dailyBudgetUsd?: number;
+  /** What one investigation is assumed to cost until it reports back. */
+  reserveUsd: number;
+}
+
+export type Reservation = { granted: true; day: string; reservedUsd: number } | { granted: false; day: string };
+
+const KEEP_DAYS = 7;
+const EMPTY: DaySpend = { spentUsd: 0, reservedUsd: 0, halted: 0 };
+
+export function utcDay(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(0, 10);
+}
+
+export function costOf(usage: TurnUsage, price: ModelPrice | undefined): number {
+  if (!price) return 0;
+  const usd =
+    usage.inputTokens * price.input +
+    usage.outputTokens * price.output +
+    usage.cacheReadTokens * price.cacheRead +
+    usage.cacheWriteTokens * price.cacheWrite;
+  return roundUsd(usd / 1_000_000);
+}
+
+/** The worst case of one investigation: every turn with a full prompt and a full answer. */
+export function reserveEstimate(price: ModelPrice | undefined, maxSteps: number, maxOutputTokens: number, promptTokens = 6000): number {
+  if (!price) return 0;
+  return roundUsd((maxSteps * (promptTokens * price.input + maxOutputTokens * price.output)) / 1_000_000);
+}
+
+/** Grants the next investigation unless it would take today's spend past the budget. */
+export function reserve(ledger: SpendLedger, day: string, policy: CostPolicy): { ledger: SpendLedger; reservation: Reservation } {
+  const today = ledger[day] ?? EMPTY;
+  const budget = policy.dailyBudgetUsd;
+  if (budget !== undefined && today.spentUsd + today.reservedUsd + policy.reserveUsd > budget) {
+    return { ledger: { ...ledger, [day]: { ...today, halted: today.halted + 1 } }, reservation: { granted: false, day } };
+  }
+  return {
+    ledger: { ...ledger, [day]: { ...today, reservedUsd: roundUsd(today.reservedUsd + policy.reserveUsd) } },
+    reservation: { granted: true, day, reservedUsd: policy.reserveUsd },
+  };
+}
+
+/** Replaces a reservation by what the investigation really spent. */
+export function settle(ledger: SpendLedger, day: string, reservedUsd: number, spentUsd: number): SpendLedger {
+  const today = ledger[day] ?? EMPTY;
+  return {
+    ...ledger,
+    [day]: {
+      ...today,
+      reservedUsd: roundUsd(Math.max(0, today.reservedUsd - reservedUsd)),
+      spentUsd: roundUsd(today.spentUsd + spentUsd),
+    },
+  };
+}
+
+/** Keeps the last few days, so the ledger stays small across continue-as-new. */
+export function pruneDays(ledger: SpendLedger, today: string): SpendLedger {
+  const days = Object.keys(ledger).sort().slice(-KEEP_DAYS);
+  if (!days.includes(today) && days.length === KEEP_DAYS) days.shift();
+  return Object.fromEntries(days.map((day) => [day, ledger[day]!]));
+}
+
+function roundUsd(usd: number): number {
+  return Math.round(usd * 1e6) / 1e6;
+}

@@ -1,0 +1,81 @@
+import type { Wake } from './auditRow';
+import type { TurnUsage } from './agent';
+
+/**
+ * The rows an investigation writes back to the audit log, joined to its wake
+ * by correlation key and workflow ID. The tail ignores them (they are not wakes).
+ */
+export const INVESTIGATION_ROUTE = 'probe_investigation';
+export const STARTED_EVENT = 'probe.investigation_started';
+export const COMPLETED_EVENT = 'probe.investigation_completed';
+
+export interface TelemetryRow {
+  ts: string;
+  event: typeof STARTED_EVENT | typeof COMPLETED_EVENT;
+  route: typeof INVESTIGATION_ROUTE;
+  correlation_key: string;
+  workflow_id: string;
+  wake_id: string;
+  probe: string;
+  issue_category: string;
+  severity: string;
+  [field: string]: unknown;
+}
+
+export interface CompletedFacts {
+  outcome: 'investigated' | 'fallback';
+  reason?: string;
+  dmSent: boolean;
+  dmReason?: string;
+  model?: string;
+  promptVersion?: string;
+  steps: number;
+  toolCalls: number;
+  usage: TurnUsage;
+  costUsd: number;
+  latencyMs: number;
+}
+
+export function correlationKey(probe: string, category: string): string {
+  return `probe:${probe}:${category}`;
+}
+
+function base(event: TelemetryRow['event'], wake: Wake, workflowId: string, nowMs: number): TelemetryRow {
+  return {
+    ts: new Date(nowMs).toISOString(),
+    event,
+    route: INVESTIGATION_ROUTE,
+    correlation_key: correlationKey(wake.probe, wake.category),
+    workflow_id: workflowId,
+    wake_id: wake.wakeId,
+    probe: wake.probe,
+    issue_category: wake.category,
+    severity: wake.severity,
+  };
+}
+
+export function startedRow(wake: Wake, workflowId: string, nowMs: number): TelemetryRow {
+  return base(STARTED_EVENT, wake, workflowId, nowMs);
+}
+
+export function completedRow(wake: Wake, workflowId: string, nowMs: number, facts: CompletedFacts): TelemetryRow {
+  return {
+    ...base(COMPLETED_EVENT, wake, workflowId, nowMs),
+    outcome: facts.outcome,
+    reason: facts.reason ?? null,
+    dm_sent: facts.dmSent,
+    dm_reason: facts.dmReason ?? null,
+    model: facts.model ?? null,
+    prompt_version: facts.promptVersion ?? null,
+    steps: facts.steps,
+    tool_calls: facts.toolCalls,
+    tokens: {
+      input: facts.usage.inputTokens,
+      output: facts.usage.outputTokens,
+      cache_read: facts.usage.cacheReadTokens,
+      cache_write: facts.usage.cacheWriteTokens,
+    },
+    cost_usd: facts.costUsd,
+    latency_ms: facts.latencyMs,
+  };
+}

@@ -1,0 +1,28 @@
+import type { AskModelInput } from '../../src/activities/askModel';
+import type { PreparedInvestigation } from '../../src/activities/prepareInvestigation';
+import type { AppendResult } from '../../src/activities/telemetry';
+import type { LlmTurn } from '../../src/domain/agent';
+import type { Wake } from '../../src/domain/auditRow';
+
+export const NO_USAGE = { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 };
+
+export function textTurn(text: string, extra: Partial<LlmTurn> = {}): LlmTurn {
+  return { content: text ? [{ type: 'text', text }] : [], stopReason: 'end_turn', model: 'm', usage: NO_USAGE, costUsd: 0, ...extra };
+}
+
+/**
+ * Mocked engine activities for workflow tests that are about something else
+ * (the tail, debounce): every investigation answers `text` in one turn.
+ * Integration tests use the real activities over fake HTTP servers instead.
+ */
+export function mockEngine(onWake: (wake: Wake) => void, askModel: (input: AskModelInput) => Promise<LlmTurn> = async () => textTurn('diagnosis')) {
+  return {
+    prepareInvestigation: async ({ wake }: { wake: Wake }): Promise<PreparedInvestigation> => {
+      onWake(wake);
+      return { user: `wake ${wake.wakeId}`, promptVersion: 'test' };
+    },
+    askModel,
+    runInvestigationTool: async () => ({ content: '{}' }),
+    appendTelemetryRow: async (): Promise<AppendResult> => ({ appended: true }),
+  };
+}

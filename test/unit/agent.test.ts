@@ -1,0 +1,77 @@
+import { isFinalTurn, MAX_TOOL_CALLS_PER_TURN, nextStep, sumUsage, turnText, type LlmTurn } from '../../src/domain/agent';
+import { checkToolCall } from '../../src/domain/investigationTools';
+
+const usage = { inputTokens: 10, outputTokens: 2, cacheReadTokens: 1, cacheWriteTokens: 3 };
+const turn = (content: LlmTurn['content'], stopReason = 'end_turn'): LlmTurn => ({ content, stopReason, model: 'm', usage, costUsd: 0.5 });
+const use = (id: string, name: string, input: unknown) => ({ type: 'tool_use' as const, id, name, input });
+
+describe('nextStep (the agent loop decision)', () => {
+  it('answers when the model wrote text and asked for nothing', () => {
+    expect(nextStep(turn([{ type: 'text', text: '  Cause.\nNext step: fix.  ' }]), 1, 4)).toEqual({ kind: 'answer', text: 'Cause.\nNext step: fix.' });
+  });
+
+  it('is empty when there is neither text nor a tool call', () => {
+    expect(nextStep(turn([], 'max_tokens'), 1, 4)).toEqual({ kind: 'empty', stopReason: 'max_tokens' });
+  });
+
+  it('plans checked tool calls, refusing unknown tools and malformed input with a reason', () => {
+    const step = nextStep(
+      turn([use('a', 'recent_probe_results', { probe: 'doppler' }), use('b', 'rm_rf', {}), use('c', 'recent_wakes', { probe: 'fly' })], 'tool_use'),
+      1,
+      4,
+    );
+    expect(step).toEqual({
+      kind: 'tools',
+      calls: [
+        { toolUseId: 'a', call: { name: 'recent_probe_results', input: { probe: 'doppler', limit: 5 } } },
+        { toolUseId: 'b', error: expect.stringContaining('unknown tool "rm_rf"') },
+        { toolUseId: 'c', error: expect.stringContaining('invalid input for recent_wakes: category') },
+      ],
+    });
+  });
+
+  it(`refuses calls beyond ${MAX_TOOL_CALLS_PER_TURN} in one turn`, () => {
+    const uses = Array.from({ length: MAX_TOOL_CALLS_PER_TURN + 1 }, (_v, i) => use(`t${i}`, 'latest_status_all_probes', {}));
+    const step = nextStep(turn(uses, 'tool_use'), 1, 4);
+    if (step.kind !== 'tools') throw new Error(step.kind);
+    expect(step.calls.filter((c) => 'call' in c)).toHaveLength(MAX_TOOL_CALLS_PER_TURN);
+    expect(step.calls.at(-1)).toEqual({ toolUseId: `t${MAX_TOOL_CALLS_PER_TURN}`, error: expect.stringContaining('not run') });
+  });
+
+  it('is capped when the model still wants tools on its last allowed turn', () => {
+    expect(nextStep(turn([use('a', 'latest_status_all_probes', {})], 'tool_use'), 4, 4)).toEqual({ kind: 'capped' });
+    expect(nextStep(turn([use('a', 'latest_status_all_probes', {})], 'tool_use'), 3, 4).kind).toBe('tools');
+  });
+
+  it('asks for text only on the final turn', () => {
+    expect([1, 2, 3, 4].map((n) => isFinalTurn(n, 4))).toEqual([false, false, false, true]);
+    expect(isFinalTurn(1, 1)).toBe(true);
+  });
+
+  it('joins text blocks and sums usage and cost over turns', () => {
+    expect(turnText(turn([{ type: 'text', text: 'a ' }, use('x', 'latest_status_all_probes', {}), { type: 'text', text: 'b' }]))).toBe('a b');
+    expect(sumUsage([turn([]), turn([])])).toEqual({ inputTokens: 20, outputTokens: 4, cacheReadTokens: 2, cacheWriteTokens: 6, costUsd: 1 });
+  });
+});
+
+describe('checkToolCall', () => {
+  it.each<[string, unknown, RegExp | object]>([
+    ['latest_status_all_probes', {}, { name: 'latest_status_all_probes', input: {} }],
+    ['latest_status_all_probes', undefined, { name: 'latest_status_all_probes', input: {} }],
+    ['recent_wakes', { probe: 'fly', category: 'auth', limit: 2 }, { name: 'recent_wakes', input: { probe: 'fly', category: 'auth', limit: 2 } }],
+    ['past_investigations', { probe: 'fly', category: 'auth' }, { name: 'past_investigations', input: { probe: 'fly', category: 'auth', limit: 3 } }],
+    ['recent_probe_results', { probe: 'fly', limit: 500 }, /limit/],
+    ['recent_probe_results', { probe: '../etc/passwd' }, /probe must be 1-64 characters/],
+    ['recent_probe_results', { probe: 'fly', extra: 1 }, /invalid input/],
+    ['latest_status_all_probes', 'everything', /invalid input/],
+    ['__proto__', {}, /unknown tool/],
+  ])('%s %j', (name, input, expected) => {
+    const checked = checkToolCall(name, input);
+    if (expected instanceof RegExp) {
+      expect(checked.ok).toBe(false);
+      expect(!checked.ok && checked.error).toMatch(expected);
+    } else {
+      expect(checked).toEqual({ ok: true, call: expected });
+    }
+  });
+});

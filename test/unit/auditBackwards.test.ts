@@ -1,0 +1,71 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { recentRows, scanBackwards } from '../../src/activities/auditBackwards';
+import { createAppendTelemetryRow } from '../../src/activities/telemetry';
+import { parseAuditLine } from '../../src/domain/auditRow';
+import { startedRow } from '../../src/domain/telemetryRows';
+import { flyWake } from '../support/fixtures';
+
+let dir: string;
+let file: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'probe-wake-back-'));
+  file = path.join(dir, 'audit.jsonl');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function linesBackwards(options: { chunkBytes?: number; maxBytes?: number } = {}): Promise<string[]> {
+  const seen: string[] = [];
+  await scanBackwards(file, (line) => (seen.push(line), true), options);
+  return seen;
+}
+
+describe('scanBackwards', () => {
+  const lines = Array.from({ length: 50 }, (_v, i) => `{"n":${i},"pad":"${'x'.repeat(i % 7)}"}`);
+
+  it.each([1, 3, 7, 64, 1 << 16])('yields every complete line newest first with %i-byte chunks', async (chunkBytes) => {
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    expect(await linesBackwards({ chunkBytes })).toEqual([...lines].reverse());
+  });
+
+  it('leaves out a partial last line and blank lines', async () => {
+    writeFileSync(file, `a\n\nb\n{"half":`);
+    expect(await linesBackwards({ chunkBytes: 2 })).toEqual(['b', 'a']);
+  });
+
+  it('stops scanning at maxBytes (cost bounded by the answer, not the file)', async () => {
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const tail = lines.slice(-3).join('\n').length + 1;
+    // The scanned range starts mid-line: that cut line is not reported.
+    expect(await linesBackwards({ maxBytes: tail + 2 })).toEqual(lines.slice(-3).reverse());
+  });
+
+  it('stops when the visitor has enough', async () => {
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const rows = await recentRows(file, 2, (row) => row.n as number);
+    expect(rows).toEqual([49, 48]);
+  });
+
+  it('treats a missing file as empty', async () => {
+    expect(await linesBackwards()).toEqual([]);
+  });
+});
+
+describe('appendTelemetryRow', () => {
+  it('appends once per event and workflow ID, however often it is retried, and the tail sees no wake in it', async () => {
+    writeFileSync(file, '{"ts":"2026-11-23T10:14:58.004Z","event":"probe.result","probe":"doppler","status":"healthy"}\n');
+    const append = createAppendTelemetryRow(file);
+    const row = startedRow(flyWake(), 'probe-investigation:fly:auth:w-7f3a', Date.parse('2026-11-29T05:00:00Z'));
+    expect(await append(row)).toEqual({ appended: true });
+    appendFileSync(file, '{"ts":"2026-11-23T10:15:00.000Z","event":"other.event"}\n');
+    expect(await append(row)).toEqual({ appended: false });
+    // Another investigation's row is not mistaken for this one.
+    expect(await append({ ...row, workflow_id: 'probe-investigation:fly:auth:w-other' })).toEqual({ appended: true });
+
+    const written = readFileSync(file, 'utf8').trim().split('\n');
+    expect(written).toHaveLength(4);
+    expect(JSON.parse(written[1]!)).toEqual(row);
+    for (const [index, line] of written.entries()) expect(parseAuditLine(line, index, () => 'x').kind).not.toMatch(/wake|bad/);
+  });
+});
