@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { PROJECT_ROOT } from './projectRoot';
 
 /**
  * The Temporal CLI (dev server) and the time-skipping test server are not on
@@ -31,7 +32,7 @@ export const TEMPORAL_TEST_SERVER: TemporalTool = {
   version: '1.40.0',
 };
 
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+export { PROJECT_ROOT };
 const TOOLS_DIR = path.join(PROJECT_ROOT, '.tools');
 
 export class ToolSetupError extends Error {
