@@ -89,5 +89,6 @@ export function pruneDays(ledger: SpendLedger, today: string): SpendLedger {
 }
 
 function roundUsd(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
+  // Hundredths of a micro-dollar: small enough for one cheap turn, round enough to read.
+  return Math.round(usd * 1e8) / 1e8;
 }

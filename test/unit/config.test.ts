@@ -96,3 +96,33 @@ describe('loadConfig', () => {
     expect(described).toContain('"botToken":"set"');
   });
 });
+
+describe('loadConfig: investigation budget and prices', () => {
+  it('defaults to 4 steps, no budget and the default model priced', () => {
+    const { investigation } = load({});
+    expect(investigation.maxSteps).toBe(4);
+    expect(investigation.dailyBudgetUsd).toBeUndefined();
+    expect(investigation.prices[DEFAULT_MODEL]).toEqual({ input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 });
+  });
+
+  it('reads steps, budget and extra prices', () => {
+    const { investigation } = load({
+      PROBE_INVESTIGATION_MAX_STEPS: '2',
+      PROBE_INVESTIGATION_DAILY_BUDGET_USD: '2.50',
+      PROBE_MODEL_PRICES: '{"claude-big-5":{"input":3,"output":15}}',
+    });
+    expect(investigation).toMatchObject({ maxSteps: 2, dailyBudgetUsd: 2.5 });
+    expect(investigation.prices['claude-big-5']).toEqual({ input: 3, output: 15, cacheRead: 0, cacheWrite: 0 });
+    expect(investigation.prices[DEFAULT_MODEL]).toBeDefined();
+  });
+
+  it.each<[Record<string, string>, RegExp]>([
+    [{ PROBE_INVESTIGATION_MAX_STEPS: '0' }, /PROBE_INVESTIGATION_MAX_STEPS="0": must be an integer from 1 to 10/],
+    [{ PROBE_INVESTIGATION_DAILY_BUDGET_USD: '-1' }, /PROBE_INVESTIGATION_DAILY_BUDGET_USD="-1"/],
+    [{ PROBE_MODEL_PRICES: 'cheap' }, /PROBE_MODEL_PRICES: must be JSON like/],
+    [{ PROBE_MODEL_PRICES: '{"m":{"input":"1","output":5}}' }, /entry "m" is not/],
+    [{ PROBE_INVESTIGATION_DAILY_BUDGET_USD: '5', ANTHROPIC_MODEL: 'unpriced-model' }, /model "unpriced-model" has no price: add it to PROBE_MODEL_PRICES/],
+  ])('refuses %j', (env, problem) => {
+    expect(problems(env).join('\n')).toMatch(problem);
+  });
+});
