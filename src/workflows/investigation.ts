@@ -7,6 +7,7 @@ import type { Severity, Wake } from '../domain/auditRow';
 import { formatDm, type Finding } from '../domain/dmText';
 import { FailureType, PERMANENT_ENGINE_ERRORS } from '../domain/failures';
 import { InvestigationOutcomeKey, ProbeNameKey } from './definitions';
+import * as metrics from './metrics';
 
 export interface InvestigationInput {
   wake: Wake;
@@ -60,6 +61,7 @@ export async function probeInvestigationWorkflow({ wake, windowKey }: Investigat
   const text = formatDm(wake, finding);
   const delivery = await deliverOrExplain(text);
   recordOutcomeForSearch(finding);
+  metrics.investigationFinished(wake, { ...finding, ...delivery });
   return {
     probe: wake.probe,
     category: wake.category,

@@ -27,6 +27,7 @@ import {
   updateSettingsSignal,
 } from './definitions';
 import { probeInvestigationWorkflow } from './investigation';
+import * as metrics from './metrics';
 import { initialState, settingsProblem, type TailInput, type TailSettings, type TailState, type TailStateView } from './tailState';
 
 /** Reads per tick before yielding to the timer: a big backlog drains over several ticks. */
@@ -92,6 +93,7 @@ async function readNewRows(state: TailState, settings: TailSettings): Promise<Re
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     state.counters.readErrors += 1;
+    metrics.readError();
     state.lastReadError = describeFailure(err);
     log.warn('audit log read failed; skipping this cycle', { error: state.lastReadError });
     return undefined;
@@ -102,6 +104,7 @@ async function readNewRows(state: TailState, settings: TailSettings): Promise<Re
   state.counters.badRows += batch.badRows.length;
   state.counters.wakes += batch.wakes.length;
   if (batch.restartedBecause) state.counters.restarts += 1;
+  metrics.batchRead(batch);
   return batch;
 }
 
@@ -116,6 +119,7 @@ function debounceWakes(state: TailState, settings: TailSettings, wakes: Wake[]):
     if (decision.action === 'debounce') {
       state.windows = debounce.countDebounced(state.windows, decision.window);
       state.counters.debounced += 1;
+      metrics.debounced(wake);
       continue;
     }
     state.windows = debounce.stampWindow(state.windows, wake, decision.windowKey, nowMs, settings.debounce);
@@ -148,9 +152,11 @@ async function startInvestigations(state: TailState, settings: TailSettings, dis
           : undefined,
       });
       state.counters.investigationsStarted += 1;
+      metrics.investigationStarted(wake);
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       state.counters.debounced += 1;
+      metrics.debounced(wake);
       log.info('investigation already exists for this window; counted as debounced', { workflowId });
     }
   });
