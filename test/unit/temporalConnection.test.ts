@@ -87,7 +87,7 @@ async function recordingServer(secure: boolean) {
 async function connectOnce(env: Record<string, string>): Promise<void> {
   const { connectionOptions } = clusterTarget(config, env);
   try {
-    const connection = await NativeConnection.connect({ ...connectionOptions, connectTimeout: 5000 });
+    const connection = await NativeConnection.connect(connectionOptions);
     await connection.close();
   } catch {
     // The recording server never answers a real gRPC call; what it received is the point.
