@@ -124,8 +124,10 @@ describe('node lib/worker.js (production entry)', () => {
 
     const after = await eventually(async () => {
       const samples = await scrape(metricsUrl);
-      return metricSum(samples, 'probe_wake_investigations') >= 3 ? samples : undefined;
-    }, 60_000, '3 investigations in /metrics');
+      // Our counter moves in the workflow's last activation; the SDK counts the completion once the server has it.
+      const done = metricSum(samples, 'probe_wake_investigations') >= 3 && metricSum(samples, 'temporal_workflow_completed', { workflow_type: 'probeInvestigationWorkflow' }) >= 3;
+      return done ? samples : undefined;
+    }, 60_000, '3 completed investigations in /metrics');
     const tq = { taskQueue: `probe-wake-prod-${n}` };
     expect({
       wakes: metricSum(after, 'probe_wake_wakes', tq),
@@ -163,6 +165,10 @@ describe('node lib/worker.js (production entry)', () => {
     expect(lines.length).toBeGreaterThan(5);
     expect(lines.every((l) => typeof l.level === 'number' && typeof l.msg === 'string' && typeof l.time === 'number')).toBe(true);
     expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['serving Prometheus metrics', 'worker started', 'worker stopped']));
+    // It ran the prebuilt bundle: no webpack run at start-up.
+    expect(lines.map((l) => l.msg)).not.toContain('Workflow bundle created');
+    const compiled = require(WORKER_JS) as typeof import('../../src/worker');
+    expect(compiled.workflowSource()).toEqual({ workflowBundle: { codePath: path.join(path.dirname(WORKER_JS), 'workflow-bundle.js') } });
   });
 
   it('drains an in-flight activity on SIGTERM: the LLM call completes, the process exits 0, and a new worker finishes the investigation', async () => {
@@ -220,5 +226,6 @@ describe('node lib/worker.js (production entry)', () => {
     expect(sentIds().sort()).toEqual(expectedIds(10));
     expect(anthropic.messageRequests.length).toBe(10);
     expect((await b.worker.stop('SIGTERM')).code).toBe(0);
-  });
+    // A worker killed between Slack's answer and its report leaves a postDm retry that waits out its 30 s timeout.
+  }, 240_000);
 });
