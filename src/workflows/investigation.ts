@@ -1,5 +1,5 @@
 import { ApplicationFailure, TimeoutFailure } from '@temporalio/common';
-import { ActivityFailure, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { EngineAnswer } from '../activities/investigate';
 import type { PostDmResult } from '../activities/postDm';
@@ -60,6 +60,7 @@ export async function probeInvestigationWorkflow({ wake, windowKey }: Investigat
   const text = formatDm(wake, finding);
   const delivery = await deliverOrExplain(text);
   recordOutcomeForSearch(finding);
+  recordOutcomeInMemo(finding, delivery);
   return {
     probe: wake.probe,
     category: wake.category,
@@ -123,4 +124,16 @@ export function deliveryFailureReason(err: unknown): string {
 function recordOutcomeForSearch(finding: Finding): void {
   if (workflowInfo().typedSearchAttributes.get(ProbeNameKey) === undefined) return;
   upsertSearchAttributes([{ key: InvestigationOutcomeKey, value: finding.investigated ? 'investigated' : 'fallback' }]);
+}
+
+/** Workflow lists carry the memo, so `probe-wake investigations` shows DM delivery without fetching each result. */
+function recordOutcomeInMemo(finding: Finding, delivery: Delivery): void {
+  upsertMemo({
+    outcome: {
+      investigated: finding.investigated,
+      reason: finding.investigated ? undefined : finding.reason,
+      dmSent: delivery.dmSent,
+      dmReason: delivery.dmReason,
+    },
+  });
 }
