@@ -68,13 +68,20 @@ function emit(options: EmitOptions): void {
   const parsed = parseAuditLine(line, 0, () => 'unused');
   if (parsed.kind !== 'wake') {
     const reason = parsed.kind === 'bad' ? parsed.reason : parsed.kind;
-    throw new CliError(`not a valid wake row: ${reason.replace(/field "issue_category"/g, '--category (issue_category)')}`, 2);
+    throw new CliError(`not a valid wake row: ${asFlags(reason)}`, 2);
   }
 
   mkdirSync(path.dirname(file), { recursive: true });
   // One write of one line in append mode: concurrent writers' lines never interleave for rows this small.
   appendFileSync(file, `${line}\n`);
   output(options.json === true, row, () => `appended wake ${row.wake_id} (${row.probe}/${row.issue_category}, ${row.severity}) to ${file}`);
+}
+
+const FLAG_OF_FIELD: Record<string, string> = { issue_category: '--category', wake_id: '--wake-id', envelope: '--fix-name' };
+
+/** The parser names row fields; the user typed flags. */
+function asFlags(reason: string): string {
+  return reason.replace(/field "([a-z_]+)[^"]*"/g, (_all, field: string) => FLAG_OF_FIELD[field] ?? `--${field}`);
 }
 
 function jsonFlag(flag: string, value: string): unknown {
