@@ -1,5 +1,5 @@
 import { ApplicationFailure, TimeoutFailure } from '@temporalio/common';
-import { ActivityFailure, proxyActivities, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, patched, proxyActivities, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { EngineAnswer } from '../activities/investigate';
 import type { PostDmResult } from '../activities/postDm';
@@ -60,7 +60,8 @@ export async function probeInvestigationWorkflow({ wake, windowKey }: Investigat
   const text = formatDm(wake, finding);
   const delivery = await deliverOrExplain(text);
   recordOutcomeForSearch(finding);
-  recordOutcomeInMemo(finding, delivery);
+  // Patched: investigations that began on a worker without this step replay without it.
+  if (patched('outcome-memo')) recordOutcomeInMemo(finding, delivery);
   return {
     probe: wake.probe,
     category: wake.category,
