@@ -1,5 +1,5 @@
 import { ApplicationFailure, TimeoutFailure } from '@temporalio/common';
-import { ActivityFailure, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, patched, proxyActivities, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { EngineAnswer } from '../activities/investigate';
 import type { PostDmResult } from '../activities/postDm';
@@ -62,6 +62,8 @@ export async function probeInvestigationWorkflow({ wake, windowKey }: Investigat
   const delivery = await deliverOrExplain(text);
   recordOutcomeForSearch(finding);
   metrics.investigationFinished(wake, { ...finding, ...delivery });
+  // Patched: investigations that began on a worker without this step replay without it.
+  if (patched('outcome-memo')) recordOutcomeInMemo(finding, delivery);
   return {
     probe: wake.probe,
     category: wake.category,
@@ -125,4 +127,16 @@ export function deliveryFailureReason(err: unknown): string {
 function recordOutcomeForSearch(finding: Finding): void {
   if (workflowInfo().typedSearchAttributes.get(ProbeNameKey) === undefined) return;
   upsertSearchAttributes([{ key: InvestigationOutcomeKey, value: finding.investigated ? 'investigated' : 'fallback' }]);
+}
+
+/** Workflow lists carry the memo, so `probe-wake investigations` shows DM delivery without fetching each result. */
+function recordOutcomeInMemo(finding: Finding, delivery: Delivery): void {
+  upsertMemo({
+    outcome: {
+      investigated: finding.investigated,
+      reason: finding.investigated ? undefined : finding.reason,
+      dmSent: delivery.dmSent,
+      dmReason: delivery.dmReason,
+    },
+  });
 }

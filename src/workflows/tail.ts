@@ -16,7 +16,7 @@ import {
 import type { Activities } from '../activities';
 import type { Wake } from '../domain/auditRow';
 import * as debounce from '../domain/debounce';
-import { headerLine } from '../domain/dmText';
+import { investigationCard } from '../domain/investigationCard';
 import type { ReadBatch } from '../domain/tailTypes';
 import {
   getStateQuery,
@@ -136,13 +136,16 @@ function debounceWakes(state: TailState, settings: TailSettings, wakes: Wake[]):
 async function startInvestigations(state: TailState, settings: TailSettings, dispatches: Dispatch[]): Promise<void> {
   const starts = dispatches.map(async ({ wake, windowKey }) => {
     const workflowId = debounce.investigationWorkflowId(wake.probe, wake.category, windowKey);
+    const card = investigationCard(wake);
     try {
       await startChild(probeInvestigationWorkflow, {
         workflowId,
         args: [{ wake, windowKey }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        staticSummary: `${headerLine(wake)} — ${wake.summary ?? `${wake.category} (${wake.severity})`}`,
+        staticSummary: card.summary,
+        staticDetails: card.details,
+        memo: { wake },
         typedSearchAttributes: settings.searchAttributes
           ? [
               { key: ProbeNameKey, value: wake.probe },

@@ -18,12 +18,18 @@ export function anthropicMessage(text: string, extra: Record<string, unknown> = 
   };
 }
 
-/** Anthropic Messages API stand-in: POST /v1/messages answers the next scripted behaviour, else a diagnosis. */
+/**
+ * Anthropic API stand-in: POST /v1/messages answers the next scripted behaviour,
+ * else a diagnosis; GET /v1/models/{id} (used by `probe-wake doctor`) describes any model.
+ */
 export class FakeAnthropic extends FakeHttpServer {
   constructor(defaultText = FAKE_DIAGNOSIS) {
-    super((path) =>
-      path.endsWith('/v1/messages') ? (_req, scripted) => scripted ?? { kind: 'ok', body: anthropicMessage(defaultText) } : undefined,
-    );
+    super((path) => {
+      if (path.endsWith('/v1/messages')) return (_req, scripted) => scripted ?? { kind: 'ok', body: anthropicMessage(defaultText) };
+      const model = /\/v1\/models\/([^/]+)$/.exec(path)?.[1];
+      if (model) return (_req, scripted) => scripted ?? { kind: 'ok', body: { type: 'model', id: decodeURIComponent(model), display_name: model, created_at: '2026-01-01T00:00:00Z' } };
+      return undefined;
+    });
   }
 
   get messageRequests() {
