@@ -17,6 +17,7 @@ module.exports = {
     project('unit'),
     project('workflows'),
     project('integration'),
-    project('e2e'),
+    // Chromium (Web UI test) and tctl (stock CLI test) are set up only when e2e tests run.
+    project('e2e', { globalSetup: '<rootDir>/test/support/e2eSetup.ts' }),
   ],
 };

@@ -11,7 +11,7 @@ import { clusterTarget, installRuntime, serveProbeWake, type TailRef, type Tempo
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  installRuntime();
+  installRuntime(config.worker);
   logger.info({ config: describeConfig(config) }, 'starting probe-wake');
 
   let devServer: DevServer | undefined;

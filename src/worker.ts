@@ -1,10 +1,18 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { NativeConnection, Runtime, Worker, type NativeConnectionOptions, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type NativeConnectionOptions, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityOptions } from './activities';
 import { ConfigError, describeConfig, loadConfig, type AppConfig } from './config/config';
-import { logger, PinoTemporalLogger } from './runtime/logger';
+import { logger } from './runtime/logger';
 import { ensureTailWorkflow } from './runtime/tailWorkflow';
+import { installRuntime } from './runtime/telemetry';
+
+export { installRuntime };
+
+/** Written by `npm run build` (scripts/bundle-workflows.mjs) next to the compiled worker. */
+export const PREBUILT_BUNDLE = path.join(__dirname, 'workflow-bundle.js');
 
 export interface ProbeWakeWorkerOptions {
   connection: NativeConnection;
@@ -23,19 +31,21 @@ export async function createProbeWakeWorker(options: ProbeWakeWorkerOptions): Pr
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities: createActivities(config, options.activityOptions),
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: require.resolve('./workflows') }),
-    shutdownGraceTime: options.shutdownGraceTime ?? '20s',
+    ...workflowSource(options.workflowBundle),
+    // On SIGTERM the SDK stops polling and lets running activities finish for this long before cancelling them.
+    shutdownGraceTime: options.shutdownGraceTime ?? config.worker.shutdownGraceSeconds * 1000,
   });
 }
 
-let runtimeInstalled = false;
-/** Sends the SDK's own logs through our structured logger. Once per process. */
-export function installRuntime(): void {
-  if (runtimeInstalled) return;
-  Runtime.install({ logger: new PinoTemporalLogger() });
-  runtimeInstalled = true;
+/**
+ * Compiled code (lib/) always runs the bundle `npm run build` made, so a
+ * production start does no webpack work and runs exactly the code that was
+ * built; from sources (tests via ts-jest) the workflows are bundled on the fly.
+ */
+export function workflowSource(explicit?: WorkerOptions['workflowBundle']): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  if (explicit) return { workflowBundle: explicit };
+  if (existsSync(PREBUILT_BUNDLE)) return { workflowBundle: { codePath: PREBUILT_BUNDLE } };
+  return { workflowsPath: require.resolve('./workflows') };
 }
 
 /** Where to run: the connection and the config as they apply to that cluster. */
@@ -44,10 +54,22 @@ export interface TemporalTarget {
   connectionOptions: NativeConnectionOptions;
 }
 
-/** An existing cluster through Temporal's env config (address, namespace, TLS, API key). */
-export function clusterTarget(config: AppConfig): TemporalTarget {
-  const { connectionOptions, namespace } = loadClientConnectConfig();
+/**
+ * An existing cluster through Temporal's env config: TEMPORAL_ADDRESS,
+ * TEMPORAL_NAMESPACE, TEMPORAL_API_KEY (turns TLS on), TEMPORAL_TLS_* (client
+ * cert/key for mTLS, server CA, server name), or a TEMPORAL_PROFILE of the
+ * TOML config file. Its namespace wins over our default.
+ */
+export function clusterTarget(config: AppConfig, env: NodeJS.ProcessEnv = process.env): TemporalTarget {
+  const { connectionOptions, namespace } = loadClientConnectConfig({ overrideEnvVars: definedOnly(env) });
+  if (!connectionOptions.address) {
+    throw new ConfigError(['TEMPORAL_ADDRESS: not set (lib/worker.js joins an existing cluster; `npm start` runs a local dev server)']);
+  }
   return { config: { ...config, temporal: { ...config.temporal, namespace: namespace ?? config.temporal.namespace } }, connectionOptions };
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 export type TailRef = Awaited<ReturnType<typeof ensureTailWorkflow>>;
@@ -93,11 +115,12 @@ export async function serveProbeWake(target: TemporalTarget, hooks: ServeHooks):
 /** Production entry: an existing cluster only, never a dev server; runs until SIGTERM. */
 async function runProductionWorker(): Promise<void> {
   const config = loadConfig();
-  installRuntime();
   const target = clusterTarget(config);
+  installRuntime(config.worker);
   await serveProbeWake(target, {
     onReady: (tail) => logger.info({ config: describeConfig(target.config), tail }, 'worker started'),
   });
+  logger.info('worker stopped');
 }
 
 if (require.main === module) {

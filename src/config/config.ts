@@ -23,6 +23,7 @@ export interface AppConfig {
     /** USD per million tokens, by model name. */
     prices: Record<string, ModelPrice>;
   };
+  worker: WorkerSettings;
   temporal: {
     /** Unset: `npm start` runs the embedded dev server. */
     address?: string;
@@ -35,6 +36,19 @@ export interface AppConfig {
     devDbFile: string;
   };
 }
+
+/** How the worker process runs: drain time on SIGTERM and where Prometheus scrapes it. */
+export interface WorkerSettings {
+  shutdownGraceSeconds: number;
+  /** host:port of the Prometheus endpoint; undefined when switched off. */
+  metricsAddress?: string;
+  /** Set by the operator (a bind failure is then fatal), not the default (a busy port only disables metrics). */
+  metricsAddressExplicit: boolean;
+}
+
+export const DEFAULT_METRICS_ADDRESS = '0.0.0.0:9464';
+export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 30;
+const METRICS_OFF = new Set(['off', 'none', 'false', '0']);
 
 export const DEFAULT_MODEL = 'claude-haiku-5-5';
 
@@ -186,6 +200,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
         : undefined,
       prices: { ...DEFAULT_PRICES, ...read.prices('PROBE_MODEL_PRICES') },
     },
+    worker: readWorkerSettings(read),
     temporal: {
       address: read.text(['TEMPORAL_ADDRESS'], { pattern: /^[^\s/]+:\d+$/, describe: 'must be host:port' }),
       namespace: read.text(['TEMPORAL_NAMESPACE'], { pattern: /^[A-Za-z0-9_.-]{1,200}$/, describe: 'must be a namespace name' }) ?? 'default',
@@ -204,6 +219,20 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   }
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;
+}
+
+function readWorkerSettings(read: Reader): WorkerSettings {
+  const shutdownGraceSeconds = read.number(['PROBE_WAKE_SHUTDOWN_GRACE_SEC'], DEFAULT_SHUTDOWN_GRACE_SECONDS, { min: 0, max: 3_600 });
+  const metrics = read.text(['PROBE_WAKE_METRICS_ADDRESS'], {
+    pattern: /^(off|none|false|0|[A-Za-z0-9.-]+:\d{1,5}|\[[0-9A-Fa-f:.]+\]:\d{1,5})$/i,
+    describe: 'must be host:port (e.g. 0.0.0.0:9464) or off',
+  });
+  const port = metrics === undefined ? undefined : /:(\d+)$/.exec(metrics)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65_535)) {
+    read.problems.push(`PROBE_WAKE_METRICS_ADDRESS=${JSON.stringify(metrics)}: port must be from 1 to 65535`);
+  }
+  if (metrics !== undefined && METRICS_OFF.has(metrics.toLowerCase())) return { shutdownGraceSeconds, metricsAddressExplicit: true };
+  return { shutdownGraceSeconds, metricsAddress: metrics ?? DEFAULT_METRICS_ADDRESS, metricsAddressExplicit: metrics !== undefined };
 }
 
 /** What is safe to print or log: secrets reduced to "set" / "unset". */

@@ -3,6 +3,7 @@ import {
   getExternalWorkflowHandle,
   log,
   proxyActivities,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -17,6 +18,7 @@ import { completedRow, startedRow, type TelemetryRow } from '../domain/telemetry
 import { runInvestigationAgent, type AgentRun } from './agentLoop';
 import { InvestigationOutcomeKey, ProbeNameKey, recordSpendSignal } from './definitions';
 import { deliveryFailureReason } from './failureReasons';
+import * as metrics from './metrics';
 
 export { deliveryFailureReason, fallbackReason } from './failureReasons';
 
@@ -94,6 +96,8 @@ export async function probeInvestigationWorkflow(input: InvestigationInput): Pro
   const text = formatDm(wake, finding);
   const delivery = await deliverOrExplain(text, workflowId);
   recordOutcomeForSearch(finding);
+  recordOutcomeInMemo(finding, delivery);
+  metrics.investigationFinished(wake, { ...finding, ...delivery });
   const outcome = describeOutcome(input, run, finding, text, delivery);
   await settleSpend(input.spend, outcome.costUsd);
   await appendTelemetry(
@@ -153,6 +157,18 @@ function describeOutcome(input: InvestigationInput, run: AgentRun, finding: Find
 function recordOutcomeForSearch(finding: Finding): void {
   if (workflowInfo().typedSearchAttributes.get(ProbeNameKey) === undefined) return;
   upsertSearchAttributes([{ key: InvestigationOutcomeKey, value: finding.investigated ? 'investigated' : 'fallback' }]);
+}
+
+/** Workflow lists carry the memo, so `probe-wake investigations` shows DM delivery without fetching each result. */
+function recordOutcomeInMemo(finding: Finding, delivery: Delivery): void {
+  upsertMemo({
+    outcome: {
+      investigated: finding.investigated,
+      reason: finding.investigated ? undefined : finding.reason,
+      dmSent: delivery.dmSent,
+      dmReason: delivery.dmReason,
+    },
+  });
 }
 
 /** Tells the tail (which holds the ledger) what was really spent; a lost report only keeps the reservation. */

@@ -17,7 +17,7 @@ import type { Activities } from '../activities';
 import type { Wake } from '../domain/auditRow';
 import * as costLadder from '../domain/costLadder';
 import * as debounce from '../domain/debounce';
-import { headerLine } from '../domain/dmText';
+import { investigationCard } from '../domain/investigationCard';
 import type { ReadBatch } from '../domain/tailTypes';
 import {
   getStateQuery,
@@ -29,6 +29,7 @@ import {
   updateSettingsSignal,
 } from './definitions';
 import { probeInvestigationWorkflow, type SpendGrant } from './investigation';
+import * as metrics from './metrics';
 import { initialState, settingsProblem, spendReportProblem, type TailInput, type TailSettings, type TailState, type TailStateView } from './tailState';
 
 /** Reads per tick before yielding to the timer: a big backlog drains over several ticks. */
@@ -96,6 +97,7 @@ async function readNewRows(state: TailState, settings: TailSettings): Promise<Re
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     state.counters.readErrors += 1;
+    metrics.readError();
     state.lastReadError = describeFailure(err);
     log.warn('audit log read failed; skipping this cycle', { error: state.lastReadError });
     return undefined;
@@ -106,6 +108,7 @@ async function readNewRows(state: TailState, settings: TailSettings): Promise<Re
   state.counters.badRows += batch.badRows.length;
   state.counters.wakes += batch.wakes.length;
   if (batch.restartedBecause) state.counters.restarts += 1;
+  metrics.batchRead(batch);
   return batch;
 }
 
@@ -120,6 +123,7 @@ function debounceWakes(state: TailState, settings: TailSettings, wakes: Wake[]):
     if (decision.action === 'debounce') {
       state.windows = debounce.countDebounced(state.windows, decision.window);
       state.counters.debounced += 1;
+      metrics.debounced(wake);
       continue;
     }
     state.windows = debounce.stampWindow(state.windows, wake, decision.windowKey, nowMs, settings.debounce);
@@ -137,13 +141,16 @@ async function startInvestigations(state: TailState, settings: TailSettings, dis
   const starts = dispatches.map(async ({ wake, windowKey }) => {
     const workflowId = debounce.investigationWorkflowId(wake.probe, wake.category, windowKey);
     const spend = reserveSpend(state, settings);
+    const card = investigationCard(wake);
     try {
       await startChild(probeInvestigationWorkflow, {
         workflowId,
         args: [{ wake, windowKey, maxSteps: settings.investigation.maxSteps, spend }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        staticSummary: `${headerLine(wake)} — ${wake.summary ?? `${wake.category} (${wake.severity})`}`,
+        staticSummary: card.summary,
+        staticDetails: card.details,
+        memo: { wake },
         typedSearchAttributes: settings.searchAttributes
           ? [
               { key: ProbeNameKey, value: wake.probe },
@@ -153,10 +160,12 @@ async function startInvestigations(state: TailState, settings: TailSettings, dis
           : undefined,
       });
       state.counters.investigationsStarted += 1;
+      metrics.investigationStarted(wake);
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       if (spend.granted) state.spend = costLadder.settle(state.spend, spend.day, spend.reservedUsd, 0);
       state.counters.debounced += 1;
+      metrics.debounced(wake);
       log.info('investigation already exists for this window; counted as debounced', { workflowId });
     }
   });

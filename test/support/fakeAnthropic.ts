@@ -53,17 +53,21 @@ export function toolResultsIn(request: RecordedRequest): Array<{ tool_use_id: st
 /**
  * Anthropic Messages API stand-in: POST /v1/messages answers the next scripted
  * behaviour, else what `respond` makes of the request (a scripted agent that
- * reads its tool results), else a plain diagnosis.
+ * reads its tool results), else a plain diagnosis. GET /v1/models/{id}
+ * (used by `probe-wake doctor`) describes any model.
  */
 export class FakeAnthropic extends FakeHttpServer {
   respond?: (request: RecordedRequest) => Behaviour | undefined;
 
   constructor(defaultText = FAKE_DIAGNOSIS) {
-    super((path) =>
-      path.endsWith('/v1/messages')
-        ? (request, scripted) => scripted ?? this.respond?.(request) ?? { kind: 'ok', body: anthropicMessage(defaultText) }
-        : undefined,
-    );
+    super((path) => {
+      if (path.endsWith('/v1/messages')) {
+        return (request, scripted) => scripted ?? this.respond?.(request) ?? { kind: 'ok', body: anthropicMessage(defaultText) };
+      }
+      const model = /\/v1\/models\/([^/]+)$/.exec(path)?.[1];
+      if (model) return (_req, scripted) => scripted ?? { kind: 'ok', body: { type: 'model', id: decodeURIComponent(model), display_name: model, created_at: '2026-01-01T00:00:00Z' } };
+      return undefined;
+    });
   }
 
   get messageRequests() {

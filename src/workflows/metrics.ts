@@ -1,0 +1,56 @@
+import { metricMeter } from '@temporalio/workflow';
+import type { Wake } from '../domain/auditRow';
+import type { ReadBatch } from '../domain/tailTypes';
+
+/**
+ * probe-wake's own Prometheus counters, emitted through the SDK's workflow
+ * metric meter: it drops emissions during replay, so a counter moves once per
+ * real event however often a workflow is replayed or moved between workers.
+ * The exporter adds the SDK's `temporal_` prefix and namespace/task_queue/
+ * workflow_type labels. Names are documented in docs/operations.md.
+ */
+export const METRIC_NAMES = {
+  rowsRead: 'probe_wake_rows_read',
+  wakes: 'probe_wake_wakes',
+  badRows: 'probe_wake_bad_rows',
+  readErrors: 'probe_wake_read_errors',
+  debounced: 'probe_wake_debounced',
+  investigationsStarted: 'probe_wake_investigations_started',
+  investigations: 'probe_wake_investigations',
+  dmsSent: 'probe_wake_dms_sent',
+  dmFailures: 'probe_wake_dm_failures',
+} as const;
+
+function count(name: string, value: number, description: string, tags: Record<string, string> = {}): void {
+  if (value > 0) metricMeter.createCounter(name, undefined, description).add(value, tags);
+}
+
+function keyTags(wake: Wake): Record<string, string> {
+  return { probe: wake.probe, category: wake.category };
+}
+
+export function batchRead(batch: ReadBatch): void {
+  count(METRIC_NAMES.rowsRead, batch.rowsRead, 'Audit-log rows read by the tail');
+  count(METRIC_NAMES.badRows, batch.badRows.length, 'Audit-log rows skipped as malformed');
+  for (const wake of batch.wakes) count(METRIC_NAMES.wakes, 1, 'probe.wake_requested rows read', { ...keyTags(wake), severity: wake.severity });
+}
+
+export function readError(): void {
+  count(METRIC_NAMES.readErrors, 1, 'Tail cycles skipped because the audit log could not be read');
+}
+
+export function debounced(wake: Wake): void {
+  count(METRIC_NAMES.debounced, 1, 'Wakes inside an open debounce window (not investigated)', keyTags(wake));
+}
+
+export function investigationStarted(wake: Wake): void {
+  count(METRIC_NAMES.investigationsStarted, 1, 'Investigation workflows started by the tail', keyTags(wake));
+}
+
+/** One investigation's end: its outcome (and fallback reason) and whether the DM went out. */
+export function investigationFinished(wake: Wake, outcome: { investigated: boolean; reason?: string; dmSent: boolean; dmReason?: string }): void {
+  const tags = { probe: wake.probe, outcome: outcome.investigated ? 'investigated' : 'fallback', reason: outcome.reason ?? 'none' };
+  count(METRIC_NAMES.investigations, 1, 'Investigations completed, by outcome and fallback reason', tags);
+  if (outcome.dmSent) count(METRIC_NAMES.dmsSent, 1, 'Slack DMs delivered', { probe: wake.probe });
+  else count(METRIC_NAMES.dmFailures, 1, 'Investigations whose Slack DM could not be delivered', { probe: wake.probe, reason: outcome.dmReason ?? 'unknown' });
+}

@@ -1,0 +1,190 @@
+/**
+ * The project CLI as a user runs it: the built lib/cli/index.js as a child
+ * process, against a real dev server, the real worker and tail, and the fake
+ * Slack / Anthropic servers.
+ */
+import { msToTs } from '@temporalio/common/lib/time';
+import { FakeSlack } from '../support/fakeSlack';
+import { freePort, runCli, startPipeline, type Pipeline } from '../support/pipeline';
+import { eventually } from '../support/temporal';
+import type { Check } from '../../src/cli/commands/doctor';
+import type { InvestigationRow } from '../../src/cli/commands/investigations';
+import type { TailStateView } from '../../src/workflows/tailState';
+
+const json = <T>(text: string): T => JSON.parse(text) as T;
+
+describe('probe-wake CLI without a server', () => {
+  const env = { ...process.env, TEMPORAL_ADDRESS: undefined };
+
+  test('--help exits 0 and lists every command; each command has its own --help', async () => {
+    const top = await runCli(['--help'], env);
+    expect(top.code).toBe(0);
+    for (const command of ['emit', 'status', 'reset-debounce', 'investigations', 'doctor', 'setup']) expect(top.stdout).toContain(command);
+    for (const [command, flag] of [['emit', '--details <json>'], ['status', '--json'], ['reset-debounce', '--category <name>'], ['investigations', '--since <when>'], ['doctor', '--json'], ['setup', '--json']]) {
+      const help = await runCli([command!, '--help'], env);
+      expect({ command, code: help.code }).toEqual({ command, code: 0 });
+      expect(help.stdout).toContain(flag);
+    }
+  });
+
+  test.each([
+    [['status', '--bogus'], "unknown option '--bogus'"],
+    [['statsu'], "unknown command 'statsu'"],
+    [['emit', '--probe', 'fly'], "required option '--category <name>' not specified"],
+    [['emit', '--probe', 'fly', '--category', 'auth', '--severity', 'urgent'], '--severity'],
+    [['emit', '--probe', 'fly', '--category', 'bad cat', '--severity', 'info'], '--category must be 1-64 characters of [A-Za-z0-9_.-]'],
+    [['emit', '--probe', 'fly', '--category', 'auth', '--severity', 'info', '--details', '[1]'], '--details must be a JSON object'],
+    [['investigations', '--outcome', 'maybe'], '--outcome "maybe": must be investigated or fallback'],
+    [['investigations', '--since', 'yesterday'], 'give a duration such as 30m'],
+    [['reset-debounce', '--probe'], "option '--probe <name>' argument missing"],
+  ])('bad input %j exits 2 with a clear message', async (args, message) => {
+    const run = await runCli(args, env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+  });
+
+  test('a config error prints the ConfigError lines and exits 2', async () => {
+    const run = await runCli(['status'], { ...env, PROBE_WAKE_POLL_SEC: 'abc', SLACK_OPERATOR_USER_ID: 'joshua' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('probe-wake: invalid configuration:');
+    expect(run.stderr).toContain('PROBE_WAKE_POLL_SEC="abc": must be a number from 0.1 to 86400');
+    expect(run.stderr).toContain('SLACK_OPERATOR_USER_ID: must be a Slack user ID');
+  });
+
+  test('an unreachable Temporal is an error with the fix, exit 1', async () => {
+    const run = await runCli(['status'], { ...env, TEMPORAL_DEV_PORT: String(await freePort()) });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/cannot reach Temporal at 127\.0\.0\.1:\d+/);
+    expect(run.stderr).toContain('fix: start probe-wake with `npm start`');
+  });
+});
+
+describe('probe-wake CLI against a running probe-wake', () => {
+  let p: Pipeline;
+
+  beforeAll(async () => {
+    p = await startPipeline();
+  });
+
+  afterAll(async () => {
+    await p?.stop();
+  });
+
+  const cli = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => runCli(args, { ...p.childEnv, ...extraEnv });
+  const cliState = async () => json<TailStateView>((await cli(['status', '--json'])).stdout);
+
+  test('emit appends a wake the tail counts; status shows it; a second one is debounced; reset-debounce reopens the window', async () => {
+    const emitted = await cli(['emit', '--probe', 'fly', '--category', 'auth', '--severity', 'critical', '--summary', 'Fly app(s) unreachable: HTTP 401', '--details', '{"status":"unhealthy","error":"HTTP 401"}', '--fix-name', 'restart_unhealthy_machine', '--json']);
+    expect(emitted.code).toBe(0);
+    const row = json<{ wake_id: string; envelope: unknown }>(emitted.stdout);
+    expect(row.envelope).toEqual({ enabled: false, fix_name: 'restart_unhealthy_machine' });
+
+    const first = await eventually(async () => {
+      const state = await cliState();
+      return state.counters.investigationsStarted === 1 ? state : undefined;
+    }, 30_000, 'status to count the emitted wake');
+    expect(first.counters).toMatchObject({ wakes: 1, investigationsStarted: 1, debounced: 0, badRows: 0 });
+    expect(first.windows).toEqual([expect.objectContaining({ probe: 'fly', category: 'auth', windowKey: row.wake_id, debounced: 0 })]);
+
+    const table = await cli(['status']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain('Open debounce windows (1)');
+    expect(table.stdout).toMatch(new RegExp(`fly\\s+auth\\s+\\S+\\s+\\S+\\s+0\\s+probe-investigation:fly:auth:${row.wake_id}`));
+
+    expect((await cli(['emit', '--probe', 'fly', '--category', 'auth', '--severity', 'critical'])).code).toBe(0);
+    await eventually(async () => ((await cliState()).counters.debounced === 1 ? true : undefined), 30_000, 'the second wake to be debounced');
+
+    const reset = await cli(['reset-debounce', '--probe', 'fly', '--category', 'auth']);
+    expect(reset.code).toBe(0);
+    expect(reset.stdout).toContain('resetDebounce sent to probe-tail: fly/auth');
+    await eventually(async () => ((await cliState()).windows.length === 0 ? true : undefined), 30_000, 'the window to be cleared');
+
+    expect((await cli(['emit', '--probe', 'fly', '--category', 'auth', '--severity', 'critical'])).code).toBe(0);
+    const reopened = await eventually(async () => {
+      const state = await cliState();
+      return state.counters.investigationsStarted === 2 ? state : undefined;
+    }, 30_000, 'a new investigation after the reset');
+    expect(reopened.counters.debounced).toBe(1);
+    expect(reopened.windows).toHaveLength(1);
+  });
+
+  test('investigations lists the fly investigations with outcome and DM delivery; filters narrow it', async () => {
+    const rows = await eventually(async () => {
+      const run = await cli(['investigations', '--probe', 'fly', '--since', '1h', '--json']);
+      expect(run.code).toBe(0);
+      const listed = json<InvestigationRow[]>(run.stdout);
+      return listed.length === 2 && listed.every((r) => r.dmSent !== undefined) ? listed : undefined;
+    }, 30_000, 'two finished fly investigations in visibility');
+    for (const row of rows) {
+      expect(row).toMatchObject({ probe: 'fly', category: 'auth', severity: 'critical', outcome: 'investigated', dmSent: true, status: 'COMPLETED' });
+      expect(row.workflowId).toMatch(/^probe-investigation:fly:auth:/);
+    }
+
+    const table = await cli(['investigations', '--probe', 'fly']);
+    expect(table.stdout.split('\n')[0]).toMatch(/^started\s+status\s+probe\s+category\s+severity\s+outcome\s+dm\s+workflow id$/);
+    expect(table.stdout).toMatch(/completed\s+fly\s+auth\s+critical\s+investigated\s+sent\s+probe-investigation:fly:auth:/);
+
+    const none = await cli(['investigations', '--probe', 'fly', '--outcome', 'fallback']);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain('no investigations match');
+    expect(json<unknown[]>((await cli(['investigations', '--probe', 'doppler', '--json'])).stdout)).toEqual([]);
+  });
+
+  test('doctor: every line OK against the fakes, exit 0; --json parses', async () => {
+    const run = await cli(['doctor']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    for (const name of ['config', 'temporal', 'search attributes', 'tail workflow', 'slack', 'anthropic', 'audit log']) {
+      expect(run.stdout).toMatch(new RegExp(`^OK\\s+${name}\\s`, 'm'));
+    }
+    expect(run.stdout).toContain('all checks passed');
+
+    const checks = json<Check[]>((await cli(['doctor', '--json'])).stdout);
+    expect(checks.map((c) => [c.name, c.ok])).toEqual([
+      ['config', true], ['temporal', true], ['search attributes', true], ['tail workflow', true], ['slack', true], ['anthropic', true], ['audit log', true],
+    ]);
+  });
+
+  test('doctor: a token Slack refuses is a FAIL line with the fix, exit 1', async () => {
+    p.slack.script('auth.test', FakeSlack.platformError('invalid_auth'));
+    const run = await cli(['doctor']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^FAIL\s+slack\s+auth\.test answered invalid_auth$/m);
+    expect(run.stdout).toMatch(/^\s+fix: the token is wrong or revoked: .*SLACK_BOT_TOKEN/m);
+    expect(run.stdout).toMatch(/^OK\s+anthropic/m);
+    expect(run.stdout).toContain('1 check(s) failed');
+  });
+
+  test('doctor: unreachable Temporal, missing key and missing audit log are FAIL lines with their fixes', async () => {
+    const run = await cli(['doctor'], { TEMPORAL_DEV_PORT: String(await freePort()), ANTHROPIC_API_KEY: '', AUDIT_LOG_PATH: `${p.auditLog}.missing` });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^FAIL\s+temporal\s+cannot reach 127\.0\.0\.1:\d+/m);
+    expect(run.stdout).toMatch(/^FAIL\s+anthropic\s+ANTHROPIC_API_KEY is not set/m);
+    expect(run.stdout).toMatch(/^FAIL\s+audit log\s+.*\.missing does not exist/m);
+    expect(run.stdout).toMatch(/^OK\s+slack/m);
+    expect(run.stdout.match(/^\s+fix: /gm)).toHaveLength(3);
+  });
+
+  test('doctor: a bad config is one FAIL line naming the variable', async () => {
+    const run = await cli(['doctor', '--json'], { PROBE_DEBOUNCE_SECONDS: '-5' });
+    expect(run.code).toBe(1);
+    expect(json<Check[]>(run.stdout)).toEqual([expect.objectContaining({ name: 'config', ok: false, detail: expect.stringContaining('PROBE_DEBOUNCE_SECONDS="-5"') })]);
+  });
+
+  test('setup registers the search attributes on a namespace that lacks them, and is idempotent', async () => {
+    await p.env.connection.workflowService.registerNamespace({ namespace: 'setup-test', workflowExecutionRetentionPeriod: msToTs('1 day') });
+    const fresh = { TEMPORAL_NAMESPACE: 'setup-test' };
+    const first = await eventually(async () => {
+      // A new namespace takes a moment to be known to every server component.
+      const run = await cli(['setup', '--json'], fresh);
+      return run.code === 0 ? run : undefined;
+    }, 30_000, 'setup on the new namespace');
+    expect(json(first.stdout)).toEqual({ namespace: 'setup-test', added: ['ProbeName', 'IssueCategory', 'ProbeSeverity', 'InvestigationOutcome'], alreadyRegistered: [] });
+
+    const again = await cli(['setup'], fresh);
+    expect(again.code).toBe(0);
+    expect(again.stdout.match(/already registered\s+\w+ \(Keyword\)/g)).toHaveLength(4);
+    const doctor = json<Check[]>((await cli(['doctor', '--json'], fresh)).stdout);
+    expect(doctor.find((c) => c.name === 'search attributes')).toMatchObject({ ok: true });
+  });
+});

@@ -1,0 +1,59 @@
+import { visibilityQuery } from '../../src/cli/commands/investigations';
+import { CliError } from '../../src/cli/context';
+import { parseSince } from '../../src/cli/since';
+import { formatTable } from '../../src/cli/table';
+
+const NOW = new Date('2026-11-23T12:00:00.000Z');
+
+describe('parseSince', () => {
+  test.each([
+    ['90s', '2026-11-23T11:58:30.000Z'],
+    ['30m', '2026-11-23T11:30:00.000Z'],
+    ['6h', '2026-11-23T06:00:00.000Z'],
+    ['7d', '2026-11-16T12:00:00.000Z'],
+    ['2w', '2026-11-09T12:00:00.000Z'],
+    ['2026-11-23T10:00:00Z', '2026-11-23T10:00:00.000Z'],
+    ['2026-11-22', '2026-11-22T00:00:00.000Z'],
+  ])('%s', (input, expected) => {
+    expect(parseSince(input, NOW)).toEqual({ at: new Date(expected) });
+  });
+
+  test.each(['yesterday', '5', '-5m', '1y', '2026-13-45T00:00:00Z', ''])('%j is refused with what is accepted', (input) => {
+    expect(parseSince(input, NOW)).toEqual({ error: expect.stringContaining('give a duration such as 30m, 6h, 7d, or an ISO-8601 time') });
+  });
+});
+
+describe('visibilityQuery', () => {
+  test('no filter: every investigation', () => {
+    expect(visibilityQuery({}, NOW)).toBe('WorkflowType = "probeInvestigationWorkflow"');
+  });
+
+  test('every filter, ANDed', () => {
+    expect(visibilityQuery({ probe: 'fly', category: 'auth', outcome: 'fallback', since: '1h' }, NOW)).toBe(
+      'WorkflowType = "probeInvestigationWorkflow" AND ProbeName = "fly" AND IssueCategory = "auth" AND InvestigationOutcome = "fallback" AND StartTime > "2026-11-23T11:00:00.000Z"',
+    );
+  });
+
+  test.each([
+    [{ probe: 'fly" OR WorkflowType != "x' }, '--probe'],
+    [{ category: '' }, '--category'],
+    [{ outcome: 'Investigated' }, '--outcome'],
+    [{ since: 'soon' }, '--since'],
+  ])('%j cannot reach the query: usage error naming the flag', (options, flag) => {
+    let thrown: unknown;
+    try {
+      visibilityQuery(options, NOW);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(CliError);
+    expect((thrown as CliError).exitCode).toBe(2);
+    expect((thrown as CliError).message).toContain(flag);
+  });
+});
+
+describe('formatTable', () => {
+  test('columns padded to the widest cell, no trailing spaces', () => {
+    expect(formatTable(['probe', 'n'], [['fly', '1'], ['postgres', '12']])).toBe('probe     n\nfly       1\npostgres  12');
+  });
+});
