@@ -18,6 +18,8 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/lib ./lib
+# The versioned investigation prompt, read once at start-up.
+COPY --chown=node:node prompts ./prompts
 USER node
 EXPOSE 9464
 # Healthy while the worker's Prometheus endpoint answers (node built-ins only: the image has no curl/wget).
