@@ -60,9 +60,11 @@ export interface InvestigationOutcome {
   /** LLM turns taken and tool calls made. */
   steps: number;
   toolCalls: number;
+  /** Summed over turns; `turns` has each one. */
   usage: TurnUsage;
   /** Estimated from the configured token prices. */
   costUsd: number;
+  turns: Array<{ stopReason: string | null; usage: TurnUsage; costUsd: number }>;
 }
 
 const { postDm } = proxyActivities<Activities>({
@@ -150,6 +152,7 @@ function describeOutcome(input: InvestigationInput, run: AgentRun, finding: Find
     toolCalls: run.toolCalls,
     usage,
     costUsd,
+    turns: run.turns.map((turn) => ({ stopReason: turn.stopReason, usage: turn.usage, costUsd: turn.costUsd })),
   };
 }
 

@@ -110,6 +110,7 @@ describe('investigation agent: tools, step cap, cost ladder, telemetry', () => {
     );
     // Usage is recorded per turn and summed; cost at the default model's list price.
     expect(outcome.usage).toEqual({ inputTokens: 642, outputTokens: 108, cacheReadTokens: 0, cacheWriteTokens: 0 });
+    expect(outcome.turns.map((t) => t.stopReason)).toEqual(['tool_use', 'end_turn']);
     expect(outcome.costUsd).toBeCloseTo(0.001182, 6);
   });
 

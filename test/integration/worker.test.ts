@@ -144,6 +144,7 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
       usage: { inputTokens: 321, outputTokens: 54, cacheReadTokens: 0, cacheWriteTokens: 0 },
       // At the default list price of the model that answered: 321 × $1 + 54 × $5 per million tokens.
       costUsd: 0.000591,
+      turns: [{ stopReason: 'end_turn', usage: { inputTokens: 321, outputTokens: 54, cacheReadTokens: 0, cacheWriteTokens: 0 }, costUsd: 0.000591 }],
     });
 
     // Anthropic: one request, key as SDK 1.x sends it, the configured model, the fenced prompt.

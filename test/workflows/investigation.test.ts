@@ -103,6 +103,7 @@ describe('probeInvestigationWorkflow', () => {
       toolCalls: 0,
       usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 2, cacheWriteTokens: 3 },
       costUsd: 0.0042,
+      turns: [{ stopReason: 'end_turn', usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 2, cacheWriteTokens: 3 }, costUsd: 0.0042 }],
     });
     expect(calls.posted).toEqual([{ text: outcome.text, workflowId }]);
     expect(calls.telemetry.map((row) => row.event)).toEqual(['probe.investigation_started', 'probe.investigation_completed']);
