@@ -137,7 +137,8 @@ describe('npm start entry', () => {
         await eventually(() => (slack.posted.length >= 3 ? true : undefined), 60_000, '3 DMs');
         firstState = await eventually(async () => {
           const s = await queryState();
-          return s.counters.rowsRead >= 8 ? s : undefined;
+          // The 8 sample rows plus the started/completed telemetry rows of the 3 investigations.
+          return s.counters.rowsRead >= 14 ? s : undefined;
         });
       } finally {
         firstStop = await first.stop();
@@ -146,7 +147,7 @@ describe('npm start entry', () => {
       expect(firstStop.devServerPid).toBeDefined();
       expect(isAlive(firstStop.devServerPid!)).toBe(false); // no orphan: server stopped after the worker
 
-      expect(firstState.counters).toMatchObject({ rowsRead: 8, wakes: 4, investigationsStarted: 3, debounced: 1, badRows: 0 });
+      expect(firstState.counters).toMatchObject({ rowsRead: 14, wakes: 4, investigationsStarted: 3, debounced: 1, badRows: 0 });
       expect(slack.posted.map((dm) => dm.text.split('\n')[0]).sort()).toEqual(
         ['🚨 Probe alert · fly', '⚠️ Probe alert · postgres', 'ℹ️ Probe alert · disk'].sort(),
       );
@@ -165,7 +166,7 @@ describe('npm start entry', () => {
         }, 30_000, 'new settings');
         expect(resumed.cursor).toEqual(firstState.cursor);
         expect(resumed.windows).toEqual(firstState.windows);
-        expect(resumed.counters).toMatchObject({ rowsRead: 8, investigationsStarted: 3, debounced: 1 });
+        expect(resumed.counters).toMatchObject({ rowsRead: 14, investigationsStarted: 3, debounced: 1 });
         expect(slack.posted).toHaveLength(3); // nothing replayed, nothing re-sent
       } finally {
         const secondStop = await second.stop();
