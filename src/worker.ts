@@ -27,6 +27,9 @@ export async function createProbeWakeWorker(options: ProbeWakeWorkerOptions): Pr
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('./workflows') }),
     shutdownGraceTime: options.shutdownGraceTime ?? '20s',
+    // A worker that dies holds its cached workflows' next tasks this long before another worker may take
+    // them (SDK default 10 s). Short, since replaying these small histories elsewhere is cheap.
+    stickyQueueScheduleToStartTimeout: '3s',
   });
 }
 

@@ -5,6 +5,8 @@ import type { Wake } from '../domain/auditRow';
 import { buildPrompt } from '../domain/prompt';
 import { readAuditContext } from './auditContext';
 import { FailureType, retryAfterFailure } from '../domain/failures';
+import { failpoint } from '../runtime/failpoints';
+import { startHeartbeating } from './heartbeat';
 
 export interface EngineSettings {
   apiKey?: string;
@@ -75,6 +77,7 @@ export function createInvestigate(settings: EngineSettings, auditLogPath: string
       timeout: settings.requestTimeoutMs,
     });
     let response: Anthropic.Message;
+    const stopHeartbeating = startHeartbeating();
     try {
       response = await client.messages.create(
         {
@@ -87,6 +90,8 @@ export function createInvestigate(settings: EngineSettings, auditLogPath: string
       );
     } catch (err) {
       throw toFailure(err);
+    } finally {
+      stopHeartbeating();
     }
     const text = (response.content ?? [])
       .map((block) => (block.type === 'text' ? block.text : ''))
@@ -98,6 +103,7 @@ export function createInvestigate(settings: EngineSettings, auditLogPath: string
         message: `the model answered with no text (stop_reason=${response.stop_reason ?? 'none'})`,
       });
     }
+    await failpoint('investigate.answered');
     return {
       text,
       model: response.model ?? settings.model,

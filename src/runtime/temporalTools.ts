@@ -31,7 +31,8 @@ export const TEMPORAL_TEST_SERVER: TemporalTool = {
   version: '1.40.0',
 };
 
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+/** The nearest folder above this file with a package.json: the checkout, whether run from src/, lib/ or a nested build. */
+export const PROJECT_ROOT = findProjectRoot(__dirname);
 const TOOLS_DIR = path.join(PROJECT_ROOT, '.tools');
 
 export class ToolSetupError extends Error {
@@ -104,4 +105,11 @@ function isExecutable(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+function findProjectRoot(from: string): string {
+  for (let dir = from; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+  }
+  return path.resolve(from, '..', '..');
 }

@@ -30,8 +30,11 @@ export interface InvestigationOutcome {
   usage?: EngineAnswer['usage'];
 }
 
+// heartbeatTimeout: both activities heartbeat while waiting on HTTP, so a worker that died mid-call
+// costs a retry 5 s later instead of at the start-to-close timeout (docs/reliability.md).
 const { investigate } = proxyActivities<Activities>({
   startToCloseTimeout: '60s',
+  heartbeatTimeout: '5s',
   scheduleToCloseTimeout: '5m',
   retry: {
     initialInterval: '2s',
@@ -44,6 +47,7 @@ const { investigate } = proxyActivities<Activities>({
 
 const { postDm } = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
+  heartbeatTimeout: '5s',
   scheduleToCloseTimeout: '10m',
   retry: {
     initialInterval: '2s',
