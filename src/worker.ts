@@ -34,6 +34,9 @@ export async function createProbeWakeWorker(options: ProbeWakeWorkerOptions): Pr
     ...workflowSource(options.workflowBundle),
     // On SIGTERM the SDK stops polling and lets running activities finish for this long before cancelling them.
     shutdownGraceTime: options.shutdownGraceTime ?? config.worker.shutdownGraceSeconds * 1000,
+    // A worker that dies holds its cached workflows' next tasks this long before another worker may take
+    // them (SDK default 10 s). Short, since replaying these small histories elsewhere is cheap.
+    stickyQueueScheduleToStartTimeout: '3s',
   });
 }
 

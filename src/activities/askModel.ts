@@ -5,7 +5,9 @@ import type { AgentMessage, AssistantBlock, LlmTurn } from '../domain/agent';
 import { costOf, type ModelPrice } from '../domain/costLadder';
 import { FailureType } from '../domain/failures';
 import { TOOL_DEFINITIONS } from '../domain/investigationTools';
+import { failpoint } from '../runtime/failpoints';
 import { engineFailure } from './engineErrors';
+import { startHeartbeating } from './heartbeat';
 import type { PromptTemplate } from './promptTemplate';
 
 export interface EngineSettings {
@@ -46,6 +48,7 @@ export function createAskModel(settings: EngineSettings, template: PromptTemplat
       timeout: settings.requestTimeoutMs,
     });
     let response: Anthropic.Message;
+    const stopHeartbeating = startHeartbeating();
     try {
       response = await client.messages.create(
         {
@@ -60,6 +63,8 @@ export function createAskModel(settings: EngineSettings, template: PromptTemplat
       );
     } catch (err) {
       throw engineFailure(err);
+    } finally {
+      stopHeartbeating();
     }
     const model = response.model ?? settings.model;
     const usage = {
@@ -68,8 +73,11 @@ export function createAskModel(settings: EngineSettings, template: PromptTemplat
       cacheReadTokens: response.usage?.cache_read_input_tokens ?? 0,
       cacheWriteTokens: response.usage?.cache_creation_input_tokens ?? 0,
     };
+    const content = keepTextAndToolUse(response.content ?? []);
+    // Crash testing: the model's final answer is in hand, the DM not yet sent (a no-op unless PROBE_WAKE_FAILPOINTS is set).
+    if (!content.some((block) => block.type === 'tool_use')) await failpoint('askModel.answered');
     return {
-      content: keepTextAndToolUse(response.content ?? []),
+      content,
       stopReason: response.stop_reason ?? null,
       model,
       usage,

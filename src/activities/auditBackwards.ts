@@ -50,7 +50,10 @@ export async function scanBackwards(path: string, visit: (line: string) => boole
       }
       let end = buffer.length;
       if (buffer[end - 1] === 0x0a) end -= 1;
-      for (let newline = buffer.lastIndexOf(0x0a, end - 1); newline !== -1; newline = buffer.lastIndexOf(0x0a, end - 1)) {
+      // `end > 0` matters: lastIndexOf with a negative offset would search from the buffer's end again.
+      while (end > 0) {
+        const newline = buffer.lastIndexOf(0x0a, end - 1);
+        if (newline === -1) break;
         const line = buffer.subarray(newline + 1, end).toString('utf8');
         if (line.trim() !== '' && !visit(line)) return;
         end = newline;

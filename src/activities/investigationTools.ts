@@ -1,11 +1,18 @@
 import { resultRowSchema, wakeRowSchema } from '../domain/auditRow';
-import type { ToolCall } from '../domain/investigationTools';
+import { checkToolCall, type ToolCall } from '../domain/investigationTools';
 import { COMPLETED_EVENT } from '../domain/telemetryRows';
 import { recentRows } from './auditBackwards';
 
+export interface ToolRequest {
+  name: string;
+  input: unknown;
+}
+
 export interface ToolOutput {
-  /** JSON text handed to the model as the tool_result content. */
+  /** JSON text handed to the model as the tool_result content; the reason when `isError`. */
   content: string;
+  /** An unknown tool or input that does not match its schema: the model is told, nothing is read. */
+  isError?: boolean;
 }
 
 /** How many distinct probes `latest_status_all_probes` reports at most. */
@@ -13,7 +20,10 @@ const MAX_PROBES = 50;
 
 /** The investigating model's read-only view of the audit log. */
 export function createRunInvestigationTool(auditLogPath: string) {
-  return async function runInvestigationTool(call: ToolCall): Promise<ToolOutput> {
+  return async function runInvestigationTool({ name, input }: ToolRequest): Promise<ToolOutput> {
+    const checked = checkToolCall(name, input);
+    if (!checked.ok) return { content: checked.error, isError: true };
+    const call = checked.call;
     // Audit rows are untrusted: no field may close a tag in the conversation.
     return { content: JSON.stringify(await answer(auditLogPath, call)).replace(/</g, '\\u003c') };
   };

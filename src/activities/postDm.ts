@@ -2,6 +2,7 @@ import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorCode, LogLevel, WebClient, type WebAPICallError } from '@slack/web-api';
 import { FailureType, retryAfterFailure } from '../domain/failures';
+import { startHeartbeating } from './heartbeat';
 
 export interface SlackSettings {
   botToken?: string;
@@ -41,13 +42,14 @@ export function createPostDm(settings: SlackSettings) {
       timeout: settings.requestTimeoutMs,
       logLevel: LogLevel.ERROR,
     });
+    const stopHeartbeating = startHeartbeating();
     try {
       const opened = await slack.conversations.open({ users: settings.operatorUserId });
       const channel = opened.channel?.id;
       if (!channel) throw ApplicationFailure.create({ type: FailureType.slackTransient, message: 'conversations.open returned no channel', details: ['no_channel'] });
 
       if (Context.current().info.attempt > 1) {
-        const earlier = await findEarlierPost(slack, channel, workflowId);
+        const earlier = await findEarlierPost(slack, channel, workflowId, Context.current().info.scheduledTimestampMs);
         if (earlier) return { channel, ts: earlier, alreadyPosted: true };
       }
       const posted = await slack.chat.postMessage({
@@ -60,18 +62,26 @@ export function createPostDm(settings: SlackSettings) {
       return { channel, ts: posted.ts ?? '', alreadyPosted: false };
     } catch (err) {
       throw toFailure(err);
+    } finally {
+      stopHeartbeating();
     }
   };
 }
+
+/** Slack's and Temporal's clocks may disagree a little: the look-up starts this long before the first attempt. */
+const HISTORY_CLOCK_MARGIN_SECONDS = 300;
+/** Enough for every message in the DM since the first attempt, even after a storm of DMs. */
+const HISTORY_LIMIT = 200;
 
 /**
  * Only on retries: conversations.history is rate limited to about one call a
  * minute for unlisted apps. A failed look-up falls through to posting, since a
  * duplicate DM is better than a lost one.
  */
-async function findEarlierPost(slack: WebClient, channel: string, workflowId: string): Promise<string | undefined> {
+async function findEarlierPost(slack: WebClient, channel: string, workflowId: string, firstAttemptMs: number): Promise<string | undefined> {
+  const oldest = String(Math.max(0, Math.floor(firstAttemptMs / 1000) - HISTORY_CLOCK_MARGIN_SECONDS));
   try {
-    const history = await slack.conversations.history({ channel, limit: 20, include_all_metadata: true });
+    const history = await slack.conversations.history({ channel, oldest, limit: HISTORY_LIMIT, include_all_metadata: true });
     const match = history.messages?.find(
       (message) =>
         message.metadata?.event_type === DM_METADATA_EVENT &&

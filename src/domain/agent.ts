@@ -1,4 +1,3 @@
-import { checkToolCall, type ToolCall } from './investigationTools';
 
 /**
  * The investigation as a small bounded agent, as pure data and decisions.
@@ -36,9 +35,13 @@ export interface LlmTurn {
   costUsd: number;
 }
 
-/** A checked call to run, or a refusal to hand straight back to the model. */
+/**
+ * A call to run, or a refusal to hand straight back to the model. The call's
+ * input is checked by the tool activity (against the schema the model was
+ * shown), which keeps the validation library out of the workflow bundle.
+ */
 export type PlannedToolCall =
-  | { toolUseId: string; call: ToolCall }
+  | { toolUseId: string; name: string; input: unknown }
   | { toolUseId: string; error: string };
 
 export type AgentStep =
@@ -73,8 +76,7 @@ export function nextStep(turn: LlmTurn, turnsTaken: number, maxSteps: number): A
       if (index >= MAX_TOOL_CALLS_PER_TURN) {
         return { toolUseId: use.id, error: `more than ${MAX_TOOL_CALLS_PER_TURN} tool calls in one turn; this one was not run` };
       }
-      const checked = checkToolCall(use.name, use.input);
-      return checked.ok ? { toolUseId: use.id, call: checked.call } : { toolUseId: use.id, error: checked.error };
+      return { toolUseId: use.id, name: use.name, input: use.input };
     }),
   };
 }

@@ -19,13 +19,17 @@ import { describeActivityFailure, fallbackReason } from './failureReasons';
 /** Fallback reason when the model still wanted tools on its last turn and never wrote any text. */
 export const STEP_CAP_REASON = 'step_cap_reached';
 
+// Local file reads bounded to a few MiB: 10 s is generous, and short enough that one lost with its worker is retried soon.
 const { prepareInvestigation, runInvestigationTool } = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
+  startToCloseTimeout: '10s',
   retry: { initialInterval: '1s', maximumAttempts: 3 },
 });
 
+// heartbeatTimeout: askModel heartbeats while waiting on HTTP, so a worker that died mid-call
+// costs a retry 5 s later instead of at the start-to-close timeout (docs/reliability.md).
 const { askModel } = proxyActivities<Activities>({
   startToCloseTimeout: '60s',
+  heartbeatTimeout: '5s',
   scheduleToCloseTimeout: '5m',
   retry: {
     initialInterval: '2s',
@@ -80,8 +84,8 @@ function bestOr(bestText: string, reason: string): Finding {
 async function runPlannedCall(planned: PlannedToolCall): Promise<ToolResultBlock> {
   if ('error' in planned) return { type: 'tool_result', tool_use_id: planned.toolUseId, content: planned.error, is_error: true };
   try {
-    const output = await runInvestigationTool(planned.call);
-    return { type: 'tool_result', tool_use_id: planned.toolUseId, content: output.content };
+    const output = await runInvestigationTool({ name: planned.name, input: planned.input });
+    return { type: 'tool_result', tool_use_id: planned.toolUseId, content: output.content, ...(output.isError ? { is_error: true } : {}) };
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     return {

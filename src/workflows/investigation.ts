@@ -69,6 +69,7 @@ export interface InvestigationOutcome {
 
 const { postDm } = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
+  heartbeatTimeout: '5s',
   scheduleToCloseTimeout: '10m',
   retry: {
     initialInterval: '2s',
@@ -80,7 +81,7 @@ const { postDm } = proxyActivities<Activities>({
 });
 
 const { appendTelemetryRow } = proxyActivities<Activities>({
-  startToCloseTimeout: '15s',
+  startToCloseTimeout: '10s',
   retry: { initialInterval: '1s', maximumAttempts: 3 },
 });
 

@@ -36,7 +36,9 @@ import { initialState, settingsProblem, spendReportProblem, type TailInput, type
 const MAX_READS_PER_TICK = 20;
 
 const { readAuditLog } = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
+  // One read is at most 512 KiB plus a newline scan: milliseconds. A short timeout bounds how long a
+  // read lost with its worker holds the tail up before it is retried elsewhere.
+  startToCloseTimeout: '5s',
   // A failed read is counted and retried on the next tick; no long retry chain here.
   retry: { maximumAttempts: 2, initialInterval: '1s' },
 });

@@ -8,7 +8,9 @@ export type Behaviour =
   | { kind: 'slow'; delayMs: number; then?: Behaviour }
   | { kind: 'empty' }
   | { kind: 'malformed' }
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** Never answers: the request stays open until the client goes away or the server stops. */
+  | { kind: 'hold' };
 
 export interface RecordedRequest {
   method: string;
@@ -105,6 +107,8 @@ async function play(behaviour: Behaviour, res: http.ServerResponse): Promise<voi
       return;
     case 'reset':
       res.socket?.destroy();
+      return;
+    case 'hold':
       return;
   }
 }

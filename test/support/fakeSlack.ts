@@ -16,6 +16,7 @@ export interface PostedDm {
  */
 export class FakeSlack extends FakeHttpServer {
   readonly posted: PostedDm[] = [];
+  private holdsAfterAccepting = 0;
 
   constructor() {
     super((path) => {
@@ -26,7 +27,7 @@ export class FakeSlack extends FakeHttpServer {
         case 'chat.postMessage':
           return (req, scripted) => this.postMessage(req, scripted);
         case 'conversations.history':
-          return (_req, scripted) => scripted ?? ok({ messages: [...this.posted].reverse().map((m) => ({ type: 'message', text: m.text, ts: m.ts, metadata: m.metadata })) });
+          return (req, scripted) => scripted ?? ok({ messages: this.history(req.body) });
         case 'auth.test':
           return (_req, scripted) => scripted ?? ok({ user_id: 'UBOT', team: 'fake' });
         default:
@@ -48,9 +49,27 @@ export class FakeSlack extends FakeHttpServer {
     return { kind: 'status', status: 429, retryAfter: String(retryAfterSeconds), body: { ok: false, error: 'ratelimited' } };
   }
 
+  /** The next `count` posts are accepted (recorded in `posted`) but never answered, as when the caller dies. */
+  holdPostsAfterAccepting(count: number): void {
+    this.holdsAfterAccepting += count;
+  }
+
   override reset(): void {
     super.reset();
     this.posted.length = 0;
+    this.holdsAfterAccepting = 0;
+  }
+
+  /** Newest first, like Slack; `oldest` and `limit` honoured; metadata only with `include_all_metadata`. */
+  private history(params: Record<string, unknown>) {
+    const oldest = Number(params.oldest ?? 0);
+    const limit = Number(params.limit ?? 100);
+    const withMetadata = String(params.include_all_metadata) === 'true';
+    return [...this.posted]
+      .reverse()
+      .filter((m) => Number(m.ts) > oldest)
+      .slice(0, limit)
+      .map((m) => ({ type: 'message', text: m.text, ts: m.ts, ...(withMetadata ? { metadata: m.metadata } : {}) }));
   }
 
   private postMessage(req: RecordedRequest, scripted: Behaviour | undefined): Behaviour {
@@ -62,6 +81,10 @@ export class FakeSlack extends FakeHttpServer {
       ts,
       metadata: req.body.metadata as PostedDm['metadata'],
     });
+    if (this.holdsAfterAccepting > 0) {
+      this.holdsAfterAccepting -= 1;
+      return { kind: 'hold' };
+    }
     return ok({ channel: req.body.channel, ts });
   }
 }

@@ -29,6 +29,11 @@ describe('scanBackwards', () => {
     expect(await linesBackwards({ chunkBytes })).toEqual([...lines].reverse());
   });
 
+  it.each([1, 2, 4, 1 << 16])('terminates when a chunk starts at a newline (file opens with blank lines), %i-byte chunks', async (chunkBytes) => {
+    writeFileSync(file, '\n\na\n\nbb\n');
+    expect(await linesBackwards({ chunkBytes })).toEqual(['bb', 'a']);
+  });
+
   it('leaves out a partial last line and blank lines', async () => {
     writeFileSync(file, `a\n\nb\n{"half":`);
     expect(await linesBackwards({ chunkBytes: 2 })).toEqual(['b', 'a']);

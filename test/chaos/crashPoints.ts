@@ -1,0 +1,157 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import type { FailpointHit } from './failpointServer';
+import { until, type Lane, type WakeTarget } from './harness';
+
+export type PointId = 'a' | 'b' | 'c' | 'd' | 'e';
+
+/** A point armed for one run: `reached` resolves with evidence once the worker is exactly there; then it is killed. */
+export interface Armed {
+  reached: Promise<string>;
+  disarm(): void;
+}
+
+export interface CrashPoint {
+  id: PointId;
+  title: string;
+  arm(lane: Lane, targets: WakeTarget[]): Armed;
+}
+
+type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
+
+/** How long a run may take to reach its point before it counts as "point not reached". */
+const REACH_TIMEOUT_MS = 60_000;
+/** From a freeze to its state showing in history: the completion is already on its way. */
+const HISTORY_TIMEOUT_MS = 15_000;
+
+export const CRASH_POINTS: CrashPoint[] = [
+  {
+    id: 'a',
+    title: 'during the tail read (readAuditLog in flight)',
+    arm: (lane, targets) =>
+      onFailpoint(lane, targets, 'readAuditLog.read', 'hold', async (hit) => {
+        const wakes = hit.details.wakeIds?.filter((id) => targets.some((t) => t.wakeId === id)).length ?? 0;
+        return `readAuditLog attempt ${hit.attempt} held in pid ${hit.pid} with ${wakes}/${targets.length} wakes read`;
+      }),
+  },
+  {
+    id: 'b',
+    title: 'after the read, before investigations start',
+    arm: (lane, targets) =>
+      onFailpoint(lane, targets, 'readAuditLog.read', 'freeze', async (hit) => {
+        const childIds = new Set(targets.map((t) => t.workflowId));
+        return until(
+          async () => {
+            const events = await historyOf(lane, hit);
+            if (events.some((e) => childIds.has(e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? ''))) {
+              throw new Error('missed: an investigation was started before the kill');
+            }
+            return activityCompleted(events, hit.activityId)
+              ? `readAuditLog completed in history, no investigation started, pid ${hit.pid} frozen`
+              : undefined;
+          },
+          HISTORY_TIMEOUT_MS,
+          'the read to complete in the tail history',
+        );
+      }),
+  },
+  {
+    id: 'c',
+    title: 'during the LLM call',
+    arm: (lane, targets) => {
+      const before = lane.anthropic.messageRequests.length;
+      for (const _ of targets) lane.anthropic.script('/v1/messages', { kind: 'hold' });
+      const reached = until(
+        () => {
+          const held = lane.anthropic.messageRequests.slice(before);
+          if (held.length < targets.length) return undefined;
+          const prompts = held.map((r) => JSON.stringify(r.body));
+          const covered = targets.filter((t) => prompts.some((p) => p.includes(t.category))).length;
+          if (covered !== targets.length) throw new Error(`missed: held LLM requests cover ${covered}/${targets.length} wakes`);
+          return `${held.length} Anthropic requests held open (one per wake)`;
+        },
+        REACH_TIMEOUT_MS,
+        'the LLM requests',
+      );
+      return { reached, disarm: () => lane.anthropic.reset() };
+    },
+  },
+  {
+    id: 'd',
+    title: 'after the LLM answered, before the Slack post',
+    arm: (lane, targets) =>
+      onFailpoint(lane, targets, 'askModel.answered', 'freeze', async (hit) =>
+        until(
+          async () => {
+            const events = await historyOf(lane, hit);
+            if (events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'postDm')) {
+              throw new Error('missed: postDm was scheduled before the kill');
+            }
+            return activityCompleted(events, hit.activityId)
+              ? `askModel (final answer) completed in ${hit.workflowId} history, postDm not scheduled, pid ${hit.pid} frozen`
+              : undefined;
+          },
+          HISTORY_TIMEOUT_MS,
+          'the LLM answer to complete in the investigation history',
+        ),
+      ),
+  },
+  {
+    id: 'e',
+    title: 'after Slack accepted the post, before postDm completed',
+    arm: (lane, targets) => {
+      lane.slack.holdPostsAfterAccepting(targets.length);
+      const reached = until(
+        () => {
+          const accepted = targets.filter((t) => lane.dmsOf(t.workflowId).length > 0).length;
+          return accepted === targets.length ? `${accepted} posts accepted by Slack, answers held` : undefined;
+        },
+        REACH_TIMEOUT_MS,
+        'Slack to accept the posts',
+      );
+      return { reached, disarm: () => lane.slack.holdPostsAfterAccepting(0) };
+    },
+  },
+];
+
+/**
+ * Answers `action` at the first hit of `point` that concerns a target (its
+ * wakes, or its investigation), `continue` at every other; `reached` then
+ * resolves with what `confirm` finds.
+ */
+function onFailpoint(
+  lane: Lane,
+  targets: WakeTarget[],
+  point: FailpointHit['point'],
+  action: 'hold' | 'freeze',
+  confirm: (hit: FailpointHit) => Promise<string>,
+): Armed {
+  const wakeIds = new Set(targets.map((t) => t.wakeId));
+  const workflowIds = new Set(targets.map((t) => t.workflowId));
+  let fire: (hit: FailpointHit) => void = () => undefined;
+  const fired = new Promise<FailpointHit>((resolve) => (fire = resolve));
+  let done = false;
+  lane.failpoints.decide = (hit) => {
+    const concerned = hit.details.wakeIds?.some((id) => wakeIds.has(id)) || workflowIds.has(hit.workflowId);
+    if (done || hit.point !== point || !concerned) return 'continue';
+    done = true;
+    fire(hit);
+    return action;
+  };
+  const reached = (async () => {
+    const hit = await until(() => (done ? fired : undefined), REACH_TIMEOUT_MS, `failpoint ${point}`);
+    if (hit.pid !== lane.worker?.pid) throw new Error(`missed: failpoint hit by pid ${hit.pid}, not the current worker ${lane.worker?.pid}`);
+    return confirm(hit);
+  })();
+  return { reached, disarm: () => (lane.failpoints.decide = () => 'continue') };
+}
+
+async function historyOf(lane: Lane, hit: FailpointHit): Promise<HistoryEvent[]> {
+  const history = await lane.client.workflow.getHandle(hit.workflowId, hit.runId).fetchHistory();
+  return history.events ?? [];
+}
+
+function activityCompleted(events: HistoryEvent[], activityId: string): boolean {
+  const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityId === activityId);
+  if (!scheduled) return false;
+  return events.some((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '') === String(scheduled.eventId));
+}
