@@ -1,3 +1,4 @@
+import { renderState } from '../../src/cli/commands/status';
 import { visibilityQuery } from '../../src/cli/commands/investigations';
 import { CliError } from '../../src/cli/context';
 import { parseSince } from '../../src/cli/since';
@@ -55,5 +56,30 @@ describe('visibilityQuery', () => {
 describe('formatTable', () => {
   test('columns padded to the widest cell, no trailing spaces', () => {
     expect(formatTable(['probe', 'n'], [['fly', '1'], ['postgres', '12']])).toBe('probe     n\nfly       1\npostgres  12');
+  });
+});
+
+describe('status: spend line', () => {
+  const state = {
+    cursor: { inode: 1, offset: 10 },
+    windows: [],
+    counters: { rowsRead: 0, wakes: 0, investigationsStarted: 0, debounced: 0, badRows: 0, readErrors: 0, restarts: 0, continuedAsNew: 0 },
+    settings: {
+      auditLogPath: '/a.jsonl',
+      pollSeconds: 30,
+      debounce: { windowSeconds: 600, bypassCritical: false },
+      replayFromStart: false,
+      searchAttributes: true,
+      historyEventLimit: 5000,
+      investigation: { maxSteps: 4, dailyBudgetUsd: 5, reserveUsd: 0.036 },
+    },
+    spendToday: { day: '2026-11-29', spentUsd: 0.0123, reservedUsd: 0.072, halted: 2, budgetUsd: 5 },
+  };
+
+  it("shows today's spend, what running investigations hold, and the budget", () => {
+    expect(renderState(state, 'probe-tail')).toContain(
+      'spend today     $0.0123 spent, $0.0720 held by running investigations, budget $5.0000 (2 halted) (2026-11-29 UTC)',
+    );
+    expect(renderState({ ...state, spendToday: { ...state.spendToday, budgetUsd: null, halted: 0 } }, 'probe-tail')).toContain('no budget');
   });
 });

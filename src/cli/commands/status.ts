@@ -29,6 +29,7 @@ export function renderState(state: TailStateView, where: string): string {
     `  poll            every ${settings.pollSeconds} s`,
     `  debounce        ${settings.debounce.windowSeconds === 0 ? 'off' : `${settings.debounce.windowSeconds} s`}${settings.debounce.bypassCritical ? ', critical wakes bypass' : ''}`,
   ];
+  lines.push(`  spend today     ${describeSpend(state.spendToday)}`);
   if (state.lastReadError) lines.push(`  last read error ${state.lastReadError}`);
   lines.push(
     '',
@@ -51,4 +52,12 @@ export function renderState(state: TailStateView, where: string): string {
     );
   }
   return lines.join('\n');
+}
+
+/** `$0.0123 spent, $0.0720 held by running investigations, budget $5 (2 halted)` for the UTC day. */
+function describeSpend(spend: TailStateView['spendToday'] | undefined): string {
+  if (!spend) return 'unknown (tail predates the cost ladder)';
+  const usd = (value: number) => `$${value.toFixed(4)}`;
+  const budget = spend.budgetUsd === null ? 'no budget' : `budget ${usd(spend.budgetUsd)}${spend.halted ? ` (${spend.halted} halted)` : ''}`;
+  return `${usd(spend.spentUsd)} spent, ${usd(spend.reservedUsd)} held by running investigations, ${budget} (${spend.day} UTC)`;
 }
