@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import { Context } from '@temporalio/activity';
 import type { TelemetryRow } from '../domain/telemetryRows';
 import { recentRows } from './auditBackwards';
 
@@ -12,19 +13,24 @@ export interface AppendResult {
 /**
  * Appends one telemetry row to the audit log, at most once per (event,
  * workflow ID): a retry after a crash between write and completion finds the
- * row and does not write it again. One write with O_APPEND keeps the line whole
- * among the probes' own appends.
+ * row and does not write it again. Only retries look (a first attempt cannot
+ * have written before), which keeps a storm of investigations cheap. One
+ * write with O_APPEND keeps the line whole among the probes' own appends.
  */
 export function createAppendTelemetryRow(auditLogPath: string) {
   return async function appendTelemetryRow(row: TelemetryRow): Promise<AppendResult> {
-    const existing = await recentRows(
-      auditLogPath,
-      1,
-      (candidate) => (candidate.event === row.event && candidate.workflow_id === row.workflow_id ? true : undefined),
-      { prefilter: row.workflow_id, maxBytes: DEDUP_SCAN_BYTES },
-    );
-    if (existing.length > 0) return { appended: false };
+    if (Context.current().info.attempt > 1 && (await alreadyWritten(auditLogPath, row))) return { appended: false };
     await fs.appendFile(auditLogPath, `${JSON.stringify(row)}\n`, { flag: 'a' });
     return { appended: true };
   };
+}
+
+async function alreadyWritten(auditLogPath: string, row: TelemetryRow): Promise<boolean> {
+  const existing = await recentRows(
+    auditLogPath,
+    1,
+    (candidate) => (candidate.event === row.event && candidate.workflow_id === row.workflow_id ? true : undefined),
+    { prefilter: row.workflow_id, maxBytes: DEDUP_SCAN_BYTES },
+  );
+  return existing.length > 0;
 }

@@ -1,6 +1,7 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { recentRows, scanBackwards } from '../../src/activities/auditBackwards';
 import { createAppendTelemetryRow } from '../../src/activities/telemetry';
 import { parseAuditLine } from '../../src/domain/auditRow';
@@ -58,19 +59,32 @@ describe('scanBackwards', () => {
 });
 
 describe('appendTelemetryRow', () => {
-  it('appends once per event and workflow ID, however often it is retried, and the tail sees no wake in it', async () => {
+  const attempt = (n: number) => new MockActivityEnvironment({ attempt: n });
+
+  it('appends once per event and workflow ID however often it is retried, and the tail sees no wake in it', async () => {
     writeFileSync(file, '{"ts":"2026-11-23T10:14:58.004Z","event":"probe.result","probe":"doppler","status":"healthy"}\n');
     const append = createAppendTelemetryRow(file);
     const row = startedRow(flyWake(), 'probe-investigation:fly:auth:w-7f3a', Date.parse('2026-11-29T05:00:00Z'));
-    expect(await append(row)).toEqual({ appended: true });
+    expect(await attempt(1).run(append, row)).toEqual({ appended: true });
     appendFileSync(file, '{"ts":"2026-11-23T10:15:00.000Z","event":"other.event"}\n');
-    expect(await append(row)).toEqual({ appended: false });
-    // Another investigation's row is not mistaken for this one.
-    expect(await append({ ...row, workflow_id: 'probe-investigation:fly:auth:w-other' })).toEqual({ appended: true });
+    // A retry (the first attempt died after writing) finds its row.
+    expect(await attempt(2).run(append, row)).toEqual({ appended: false });
+    expect(await attempt(3).run(append, row)).toEqual({ appended: false });
+    // Another investigation's row, or this one's other event, is not mistaken for it.
+    expect(await attempt(2).run(append, { ...row, workflow_id: 'probe-investigation:fly:auth:w-other' })).toEqual({ appended: true });
+    expect(await attempt(2).run(append, { ...row, event: 'probe.investigation_completed' as const })).toEqual({ appended: true });
 
     const written = readFileSync(file, 'utf8').trim().split('\n');
-    expect(written).toHaveLength(4);
+    expect(written).toHaveLength(5);
     expect(JSON.parse(written[1]!)).toEqual(row);
     for (const [index, line] of written.entries()) expect(parseAuditLine(line, index, () => 'x').kind).not.toMatch(/wake|bad/);
+  });
+
+  it('a first attempt does not scan the log: it cannot have written before', async () => {
+    const append = createAppendTelemetryRow(file);
+    const row = startedRow(flyWake(), 'probe-investigation:fly:auth:w-7f3a', 0);
+    await attempt(1).run(append, row);
+    await attempt(1).run(append, row);
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(2);
   });
 });
