@@ -43,7 +43,7 @@ async function main(): Promise<void> {
 
 function announce(target: TemporalTarget, tail: TailRef, devServer: DevServer | undefined): void {
   const { temporal, auditLogPath } = target.config;
-  const ui = devServer ? `${devServer.uiUrl}/namespaces/${temporal.namespace}/workflows` : "your cluster's Web UI";
+  const ui = devServer?.uiUrl ? `${devServer.uiUrl}/namespaces/${temporal.namespace}/workflows` : "your cluster's Web UI";
   logger.info({ tail, ui, auditLogPath, devServerPid: devServer?.process.pid }, 'probe-wake ready');
   process.stderr.write(
     `\nprobe-wake is running.\n  audit log:   ${auditLogPath}\n  tail:        ${tail.workflowId} (task queue ${temporal.taskQueue})\n  Temporal UI: ${ui}\n  stop:        Ctrl-C\n\n`,

@@ -7,14 +7,17 @@ import { SEARCH_ATTRIBUTE_NAMES } from '../workflows/definitions';
 export interface DevServerOptions {
   cliPath: string;
   port: number;
-  uiPort: number;
-  dbFile: string;
+  /** Absent: no Web UI (`--headless`). */
+  uiPort?: number;
+  /** Absent: in memory (tests). */
+  dbFile?: string;
   readyTimeoutMs?: number;
 }
 
 export interface DevServer {
   address: string;
-  uiUrl: string;
+  /** Undefined when started headless. */
+  uiUrl?: string;
   process: ChildProcess;
   stop(): Promise<void>;
 }
@@ -26,13 +29,13 @@ export function searchAttributeFlags(): string[] {
 
 /** Runs `temporal server start-dev` with SQLite persistence and waits until gRPC answers. */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
-  mkdirSync(path.dirname(options.dbFile), { recursive: true });
+  if (options.dbFile) mkdirSync(path.dirname(options.dbFile), { recursive: true });
   const args = [
     'server', 'start-dev',
     '--ip', '127.0.0.1',
     '--port', String(options.port),
-    '--ui-port', String(options.uiPort),
-    '--db-filename', options.dbFile,
+    ...(options.uiPort !== undefined ? ['--ui-port', String(options.uiPort)] : ['--headless']),
+    ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
     '--log-level', 'warn',
     ...searchAttributeFlags(),
   ];
@@ -62,7 +65,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   return {
     address,
-    uiUrl: `http://127.0.0.1:${options.uiPort}`,
+    uiUrl: options.uiPort !== undefined ? `http://127.0.0.1:${options.uiPort}` : undefined,
     process: child,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

