@@ -18,16 +18,25 @@ export interface ProbeWakeWorkerOptions {
 /** One place that wires workflows, activities and the task queue together. */
 export async function createProbeWakeWorker(options: ProbeWakeWorkerOptions): Promise<Worker> {
   const { config } = options;
-  return Worker.create({
+  const stopping = new AbortController();
+  const worker = await Worker.create({
     connection: options.connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    activities: createActivities(config, options.activityOptions),
+    activities: createActivities(config, { stopping: stopping.signal, ...options.activityOptions }),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('./workflows') }),
     shutdownGraceTime: options.shutdownGraceTime ?? '20s',
   });
+  // A read waiting for the audit log to grow holds nothing worth draining: end it as shutdown starts
+  // (signal, runUntil or a direct call all go through shutdown()), not when the grace time runs out.
+  const shutdown = worker.shutdown.bind(worker);
+  worker.shutdown = () => {
+    stopping.abort();
+    shutdown();
+  };
+  return worker;
 }
 
 let runtimeInstalled = false;

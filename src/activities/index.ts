@@ -8,6 +8,8 @@ export interface ActivityOptions {
   readLimits?: ReadLimits;
   engineRequestTimeoutMs?: number;
   slackRequestTimeoutMs?: number;
+  /** Aborted when the worker starts shutting down: ends reads that wait for the audit log to grow. */
+  stopping?: AbortSignal;
 }
 
 /**
@@ -16,7 +18,7 @@ export interface ActivityOptions {
  */
 export function createActivities(config: AppConfig, options: ActivityOptions = {}) {
   return {
-    readAuditLog: createReadAuditLog(options.readLimits),
+    readAuditLog: createReadAuditLog(options.readLimits, options.stopping),
     investigate: createInvestigate(
       { ...config.anthropic, requestTimeoutMs: options.engineRequestTimeoutMs ?? 45_000, maxTokens: 600 },
       config.auditLogPath,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import type { EngineAnswer, InvestigateInput } from '../../src/activities/investigate';
 import type { PostDmResult } from '../../src/activities/postDm';
@@ -233,6 +234,23 @@ describe('probeTailWorkflow', () => {
       h.append(wakeRow('w-2'));
       await eventually(async () => ((await h.state()).counters.debounced === 1 ? true : undefined));
       expect(h.investigated).toEqual(['w-1']);
+    });
+  });
+
+  it('picks a wake up while waiting out a long poll, without a timer per poll', async () => {
+    await withTail({ pollSeconds: 3600 }, async (h) => {
+      // A tail that slept out its poll would read these an hour from now; the waiting read takes them at once.
+      h.append(wakeRow('w-1'));
+      await untilInvestigations(h, 1);
+      h.append(wakeRow('w-2', 'doppler'));
+      await untilInvestigations(h, 2);
+      expect(h.investigated).toEqual(['w-1', 'w-2']);
+      const { EventType } = temporal.api.enums.v1;
+      const types = ((await h.handle.fetchHistory()).events ?? []).map((e) => e.eventType);
+      expect(types).toContain(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+      expect(types).not.toContain(EventType.EVENT_TYPE_TIMER_STARTED);
+      // The patch marker (TAIL_THROUGHPUT_PATCH), recorded once per run.
+      expect(types.filter((t) => t === EventType.EVENT_TYPE_MARKER_RECORDED)).toHaveLength(1);
     });
   });
 
