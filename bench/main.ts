@@ -382,7 +382,8 @@ export interface IdleResult {
 }
 
 async function measureIdle(tail: WorkflowHandle, pid: number, windowMs: number): Promise<IdleResult> {
-  await sleep(2000); // let the sampled investigations finish
+  // Let the sampled investigations finish and the start-up garbage (webpack in lib/worker.js) be collected.
+  await sleep(10_000);
   const before = await tail.describe();
   const cpu0 = cpuSeconds(pid);
   const t0 = Date.now();
