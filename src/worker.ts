@@ -26,11 +26,12 @@ export interface ProbeWakeWorkerOptions {
 /** One place that wires workflows, activities and the task queue together. */
 export async function createProbeWakeWorker(options: ProbeWakeWorkerOptions): Promise<Worker> {
   const { config } = options;
-  return Worker.create({
+  const stopping = new AbortController();
+  const worker = await Worker.create({
     connection: options.connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    activities: createActivities(config, options.activityOptions),
+    activities: createActivities(config, { stopping: stopping.signal, ...options.activityOptions }),
     ...workflowSource(options.workflowBundle),
     // On SIGTERM the SDK stops polling and lets running activities finish for this long before cancelling them.
     shutdownGraceTime: options.shutdownGraceTime ?? config.worker.shutdownGraceSeconds * 1000,
@@ -38,6 +39,14 @@ export async function createProbeWakeWorker(options: ProbeWakeWorkerOptions): Pr
     // them (SDK default 10 s). Short, since replaying these small histories elsewhere is cheap.
     stickyQueueScheduleToStartTimeout: '3s',
   });
+  // A read waiting for the audit log to grow holds nothing worth draining: end it as shutdown starts
+  // (signal, runUntil or a direct call all go through shutdown()), not when the grace time runs out.
+  const shutdown = worker.shutdown.bind(worker);
+  worker.shutdown = () => {
+    stopping.abort();
+    shutdown();
+  };
+  return worker;
 }
 
 /**

@@ -13,6 +13,8 @@ export interface ActivityOptions {
   engineRequestTimeoutMs?: number;
   slackRequestTimeoutMs?: number;
   promptTemplate?: PromptTemplate;
+  /** Aborted when the worker starts shutting down: ends reads that wait for the audit log to grow. */
+  stopping?: AbortSignal;
 }
 
 /** Output tokens per model turn: room for a 2-4 sentence answer or a few tool calls. */
@@ -25,7 +27,7 @@ export const MAX_OUTPUT_TOKENS = 600;
 export function createActivities(config: AppConfig, options: ActivityOptions = {}) {
   const template = options.promptTemplate ?? loadPromptTemplate();
   return {
-    readAuditLog: createReadAuditLog(options.readLimits),
+    readAuditLog: createReadAuditLog(options.readLimits, options.stopping),
     prepareInvestigation: createPrepareInvestigation(config.auditLogPath, template),
     askModel: createAskModel(
       {

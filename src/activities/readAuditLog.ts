@@ -1,13 +1,20 @@
-import { log } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ReadBatch, ReadRequest } from '../domain/tailTypes';
 import { DEFAULT_READ_LIMITS, readAuditBatch, type ReadLimits } from './auditFile';
 import { FailureType } from '../domain/failures';
 import { failpoint } from '../runtime/failpoints';
+import { waitForNewLine } from './auditGrowth';
 
-/** The tail's read step: new complete rows after the cursor, parsed; bad rows logged with their offsets. */
-export function createReadAuditLog(limits: ReadLimits = DEFAULT_READ_LIMITS) {
+/**
+ * The tail's read step: new complete rows after the cursor, parsed; bad rows
+ * logged with their offsets. With `waitMs` it first waits (heartbeating) for
+ * the file to grow, so an idle tail costs one activity per poll interval and
+ * a wake is picked up within milliseconds instead of at the next poll.
+ */
+export function createReadAuditLog(limits: ReadLimits = DEFAULT_READ_LIMITS, stopping?: AbortSignal) {
   return async function readAuditLog(request: ReadRequest): Promise<ReadBatch> {
+    if (request.waitMs && request.cursor) await waitForGrowth(request.path, request.cursor, request.waitMs, stopping);
     let batch: ReadBatch;
     try {
       batch = await readAuditBatch(request, limits);
@@ -24,4 +31,13 @@ export function createReadAuditLog(limits: ReadLimits = DEFAULT_READ_LIMITS) {
     await failpoint('readAuditLog.read', { wakeIds: batch.wakes.map((wake) => wake.wakeId) });
     return batch;
   };
+}
+
+async function waitForGrowth(path: string, cursor: NonNullable<ReadRequest['cursor']>, waitMs: number, stopping: AbortSignal | undefined): Promise<void> {
+  const context = Context.current();
+  // Heartbeats only when the workflow asked for them; the SDK throttles them to 80% of the timeout.
+  const heartbeat = context.info.heartbeatTimeoutMs ? () => context.heartbeat() : undefined;
+  // Cancellation (tail gone) or worker shutdown ends the wait early; the read below then completes the attempt.
+  const signal = stopping ? AbortSignal.any([context.cancellationSignal, stopping]) : context.cancellationSignal;
+  await waitForNewLine(path, cursor, waitMs, { signal, onIdle: heartbeat });
 }

@@ -12,6 +12,12 @@ export interface ReadRequest {
   /** null on the very first read: stamp the cursor instead of reading. */
   cursor: AuditCursor | null;
   replayFromStart: boolean;
+  /**
+   * When set (and there is a cursor), first wait up to this long for a
+   * complete new line, so a wake is read as soon as it is appended rather
+   * than at the next poll.
+   */
+  waitMs?: number;
 }
 
 export interface BadRow {

@@ -6,6 +6,7 @@ import {
   continueAsNew,
   log,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -35,13 +36,30 @@ import { initialState, settingsProblem, spendReportProblem, type TailInput, type
 /** Reads per tick before yielding to the timer: a big backlog drains over several ticks. */
 const MAX_READS_PER_TICK = 20;
 
-const { readAuditLog } = proxyActivities<Activities>({
-  // One read is at most 512 KiB plus a newline scan: milliseconds. A short timeout bounds how long a
-  // read lost with its worker holds the tail up before it is retried elsewhere.
-  startToCloseTimeout: '5s',
-  // A failed read is counted and retried on the next tick; no long retry chain here.
-  retry: { maximumAttempts: 2, initialInterval: '1s' },
-});
+// A failed read is counted and retried on the next tick; no long retry chain here.
+const READ_RETRY = { maximumAttempts: 2, initialInterval: '1s' } as const;
+
+// One read without a wait is at most 512 KiB plus a newline scan: milliseconds. A short timeout bounds how
+// long a read lost with its worker holds the tail up before it is retried elsewhere.
+const { readAuditLog } = proxyActivities<Activities>({ startToCloseTimeout: '5s', retry: READ_RETRY });
+
+/**
+ * Histories from before this patch slept between ticks and waited for every
+ * child start before reading on; the patch keeps them replaying. Once no such
+ * run is left it can be deprecated (deprecatePatch), then removed.
+ */
+export const TAIL_THROUGHPUT_PATCH = 'probe-wake-tail-throughput';
+
+/**
+ * The read that opens a tick waits for the file to grow (up to the poll
+ * interval) inside the activity: a wake is picked up at once, and an idle
+ * poll costs one activity instead of a timer plus an activity. Heartbeats let
+ * a dead worker's wait be retried elsewhere within the heartbeat timeout.
+ */
+function readActivity(waitMs: number) {
+  if (waitMs <= 0) return readAuditLog;
+  return proxyActivities<Activities>({ startToCloseTimeout: waitMs + 30_000, heartbeatTimeout: '10s', retry: READ_RETRY }).readAuditLog;
+}
 
 interface Dispatch {
   wake: Wake;
@@ -70,32 +88,50 @@ export async function probeTailWorkflow(input: TailInput): Promise<void> {
     settings = next;
   });
 
+  // Child starts the server has not acknowledged yet: settled before continue-as-new so they are counted.
+  const pendingStarts = new Set<Promise<void>>();
+  // The first read of a run does not wait: it stamps the cursor or catches up at once.
+  let waitMs = 0;
   for (;;) {
-    await tick(state, settings);
+    const readFailed = await tick(state, () => settings, waitMs, pendingStarts);
     if (historyIsLong(settings)) {
+      await Promise.all(pendingStarts);
       await condition(allHandlersFinished);
       state.counters.continuedAsNew += 1;
       await continueAsNew<typeof probeTailWorkflow>({ settings, state });
     }
-    await sleep(settings.pollSeconds * 1000);
+    const pollMs = settings.pollSeconds * 1000;
+    // After a failed read, a plain sleep: a file that cannot be read must not turn the wait into a busy loop.
+    if (patched(TAIL_THROUGHPUT_PATCH) && !readFailed) {
+      waitMs = pollMs;
+    } else {
+      waitMs = 0;
+      await sleep(pollMs);
+    }
   }
 }
 
-async function tick(state: TailState, settings: TailSettings): Promise<void> {
+/** Reads until caught up (at most MAX_READS_PER_TICK reads); true when a read failed. */
+async function tick(state: TailState, currentSettings: () => TailSettings, waitMs: number, pendingStarts: Set<Promise<void>>): Promise<boolean> {
   for (let read = 0; read < MAX_READS_PER_TICK; read++) {
-    const batch = await readNewRows(state, settings);
-    if (!batch) return;
+    const batch = await readNewRows(state, currentSettings(), read === 0 ? waitMs : 0);
+    if (!batch) return true;
+    // New settings may have arrived by signal while the read waited: decide with those.
+    const settings = currentSettings();
     const dispatches = debounceWakes(state, settings, batch.wakes);
-    await startInvestigations(state, settings, dispatches);
-    if (batch.caughtUp || historyIsLong(settings)) return;
+    await startInvestigations(state, settings, dispatches, pendingStarts);
+    if (batch.caughtUp || historyIsLong(settings)) return false;
   }
+  return false;
 }
 
 /** tail + parse: one activity call; a failing read is counted and the cycle skipped. */
-async function readNewRows(state: TailState, settings: TailSettings): Promise<ReadBatch | undefined> {
+async function readNewRows(state: TailState, settings: TailSettings, waitMs: number): Promise<ReadBatch | undefined> {
   let batch: ReadBatch;
   try {
-    batch = await readAuditLog({ path: settings.auditLogPath, cursor: state.cursor, replayFromStart: settings.replayFromStart });
+    const wait = state.cursor ? waitMs : 0;
+    const request = { path: settings.auditLogPath, cursor: state.cursor, replayFromStart: settings.replayFromStart };
+    batch = await readActivity(wait)(wait > 0 ? { ...request, waitMs: wait } : request);
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     state.counters.readErrors += 1;
@@ -138,8 +174,13 @@ function debounceWakes(state: TailState, settings: TailSettings, wakes: Wake[]):
  * investigate: one child per window, started together. Children are abandoned
  * so they outlive continue-as-new; a deterministic ID plus REJECT_DUPLICATE
  * means a replayed or repeated start never makes a second one.
+ *
+ * The tail reads on without waiting for the server to acknowledge each start:
+ * under a storm those acknowledgements reach the tail one by one, and waiting
+ * for them held the next read back for tens of seconds.
  */
-async function startInvestigations(state: TailState, settings: TailSettings, dispatches: Dispatch[]): Promise<void> {
+async function startInvestigations(state: TailState, settings: TailSettings, dispatches: Dispatch[], pendingStarts: Set<Promise<void>>): Promise<void> {
+  if (dispatches.length === 0) return;
   const starts = dispatches.map(async ({ wake, windowKey }) => {
     const workflowId = debounce.investigationWorkflowId(wake.probe, wake.category, windowKey);
     const spend = reserveSpend(state, settings);
@@ -171,7 +212,15 @@ async function startInvestigations(state: TailState, settings: TailSettings, dis
       log.info('investigation already exists for this window; counted as debounced', { workflowId });
     }
   });
-  await Promise.all(starts);
+  if (!patched(TAIL_THROUGHPUT_PATCH)) {
+    await Promise.all(starts);
+    return;
+  }
+  for (const start of starts) {
+    pendingStarts.add(start);
+    // A start failing with anything but "already started" is a bug and must fail the workflow task, as before.
+    void start.then(() => pendingStarts.delete(start));
+  }
 }
 
 /** cost ladder: reserve today's budget for one investigation, or halt it (it then DMs `cost_ladder_halted`). */

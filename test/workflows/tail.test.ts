@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import type { PostDmResult } from '../../src/activities/postDm';
 import { createReadAuditLog } from '../../src/activities/readAuditLog';
@@ -43,7 +44,7 @@ interface Harness {
   posted: string[];
   state(): Promise<TailStateView>;
   append(...rows: string[]): void;
-  /** Jumps the test server's clock ahead (timers due in between fire). */
+  /** Moves the test server's clock ahead: a jump when nothing runs, else real time (a waiting read holds the clock). */
   advance(seconds: number): Promise<void>;
 }
 
@@ -69,7 +70,7 @@ async function withTail(overrides: Partial<TailSettings>, body: (h: Harness) => 
   });
   const settings: TailSettings = {
     auditLogPath: log,
-    // Ticks run in real time (1 s); only debounce expiry jumps the clock.
+    // Ticks run in real time (1 s), and so does advance() while a read waits for growth.
     pollSeconds: 1,
     debounce: { windowSeconds: 600, bypassCritical: false },
     replayFromStart: false,
@@ -136,12 +137,13 @@ describe('probeTailWorkflow', () => {
   });
 
   it('opens a new window once the old one has expired', async () => {
-    await withTail({ debounce: { windowSeconds: 60, bypassCritical: false } }, async (h) => {
+    // A short window: the test server does not skip time while the tail's read waits for growth, so advance() runs in real time.
+    await withTail({ debounce: { windowSeconds: 3, bypassCritical: false } }, async (h) => {
       h.append(wakeRow('w-1'));
       await untilInvestigations(h, 1);
       h.append(wakeRow('w-2'));
       await eventually(async () => ((await h.state()).counters.debounced === 1 ? true : undefined));
-      await h.advance(61);
+      await h.advance(4);
       h.append(wakeRow('w-3'));
       await untilInvestigations(h, 2);
       expect(h.investigated).toEqual(['w-1', 'w-3']);
@@ -270,6 +272,23 @@ describe('probeTailWorkflow', () => {
       h.append(wakeRow('w-2'));
       await eventually(async () => ((await h.state()).counters.debounced === 1 ? true : undefined));
       expect(h.investigated).toEqual(['w-1']);
+    });
+  });
+
+  it('picks a wake up while waiting out a long poll, without a timer per poll', async () => {
+    await withTail({ pollSeconds: 3600 }, async (h) => {
+      // A tail that slept out its poll would read these an hour from now; the waiting read takes them at once.
+      h.append(wakeRow('w-1'));
+      await untilInvestigations(h, 1);
+      h.append(wakeRow('w-2', 'doppler'));
+      await untilInvestigations(h, 2);
+      expect(h.investigated).toEqual(['w-1', 'w-2']);
+      const { EventType } = temporal.api.enums.v1;
+      const types = ((await h.handle.fetchHistory()).events ?? []).map((e) => e.eventType);
+      expect(types).toContain(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+      expect(types).not.toContain(EventType.EVENT_TYPE_TIMER_STARTED);
+      // The patch marker (TAIL_THROUGHPUT_PATCH), recorded once per run.
+      expect(types.filter((t) => t === EventType.EVENT_TYPE_MARKER_RECORDED)).toHaveLength(1);
     });
   });
 
