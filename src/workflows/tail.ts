@@ -101,7 +101,13 @@ async function readNewRows(state: TailState, settings: TailSettings): Promise<Re
   state.counters.rowsRead += batch.rowsRead;
   state.counters.badRows += batch.badRows.length;
   state.counters.wakes += batch.wakes.length;
-  if (batch.restartedBecause) state.counters.restarts += 1;
+  if (batch.drainedRotated) state.counters.rowsFromRotatedFile = (state.counters.rowsFromRotatedFile ?? 0) + batch.rowsRead;
+  if (batch.restartedBecause) {
+    state.counters.restarts += 1;
+    // Absent in state carried over from a run before these counters existed.
+    const byReason = (state.counters.restartsByReason ??= {});
+    byReason[batch.restartedBecause] = (byReason[batch.restartedBecause] ?? 0) + 1;
+  }
   return batch;
 }
 

@@ -22,6 +22,10 @@ export interface TailCounters {
   readErrors: number;
   /** Times the audit log was read from its start again (rotation, truncation, creation). */
   restarts: number;
+  /** `restarts` by cause: rotated, truncated, replaced (deleted and re-created), created. */
+  restartsByReason: Record<string, number>;
+  /** Rows read from the rest of a rotated file before switching to the new one. */
+  rowsFromRotatedFile: number;
   continuedAsNew: number;
 }
 
@@ -60,7 +64,7 @@ export function initialState(): TailState {
   return {
     cursor: null,
     windows: {},
-    counters: { rowsRead: 0, wakes: 0, investigationsStarted: 0, debounced: 0, badRows: 0, readErrors: 0, restarts: 0, continuedAsNew: 0 },
+    counters: { rowsRead: 0, wakes: 0, investigationsStarted: 0, debounced: 0, badRows: 0, readErrors: 0, restarts: 0, restartsByReason: {}, rowsFromRotatedFile: 0, continuedAsNew: 0 },
   };
 }
 
