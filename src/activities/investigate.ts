@@ -2,6 +2,7 @@ import Anthropic, * as AnthropicErrors from '@anthropic-ai/sdk';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Wake } from '../domain/auditRow';
+import { answerText } from '../domain/answerText';
 import { buildPrompt } from '../domain/prompt';
 import { readAuditContext } from './auditContext';
 import { FailureType, retryAfterFailure } from '../domain/failures';
@@ -57,7 +58,18 @@ const ERROR_CLASSES: Array<[string, new (...args: never[]) => Error]> = [
 
 export function engineErrorClass(err: unknown): string {
   for (const [name, cls] of ERROR_CLASSES) if (err instanceof cls) return name;
-  return err instanceof Error ? err.name || 'Error' : 'UnknownError';
+  // Errors raised while reading the response body escape the SDK's own classes.
+  // Checked by name, not instanceof: fetch's errors may come from another realm.
+  const name = typeof err === 'object' && err !== null ? String((err as { name?: unknown }).name ?? '') : '';
+  if (name === 'SyntaxError') return 'MalformedResponseError'; // a 200 whose body is not JSON
+  if (name === 'TypeError' && hasNetworkCause(err)) return 'APIConnectionError'; // e.g. reset mid-body ("terminated")
+  return name || 'UnknownError';
+}
+
+/** fetch (undici) reports socket failures as a TypeError whose cause carries an errno-style code. */
+function hasNetworkCause(err: unknown): boolean {
+  const cause = (err as { cause?: { code?: unknown } }).cause;
+  return typeof cause === 'object' && cause !== null && typeof cause.code === 'string';
 }
 
 /** Asks the Anthropic Messages API for a diagnosis. Throws typed failures; the workflow owns retries. */
@@ -88,10 +100,10 @@ export function createInvestigate(settings: EngineSettings, auditLogPath: string
     } catch (err) {
       throw toFailure(err);
     }
-    const text = (response.content ?? [])
-      .map((block) => (block.type === 'text' ? block.text : ''))
-      .join('')
-      .trim();
+    const text = answerText(
+      (response.content ?? []).map((block) => (block.type === 'text' ? block.text : '')).join(''),
+      response.stop_reason,
+    );
     if (!text) {
       throw ApplicationFailure.create({
         type: FailureType.emptyResponseText,

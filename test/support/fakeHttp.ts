@@ -8,7 +8,9 @@ export type Behaviour =
   | { kind: 'slow'; delayMs: number; then?: Behaviour }
   | { kind: 'empty' }
   | { kind: 'malformed' }
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** 200 and half a JSON body, then the connection is destroyed. */
+  | { kind: 'resetMidBody' };
 
 export interface RecordedRequest {
   method: string;
@@ -105,6 +107,11 @@ async function play(behaviour: Behaviour, res: http.ServerResponse): Promise<voi
       return;
     case 'reset':
       res.socket?.destroy();
+      return;
+    case 'resetMidBody':
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4096' });
+      res.write('{"id":"msg_fake","type":"message","content":[{"type":"te');
+      setTimeout(() => res.socket?.destroy(), 20);
       return;
   }
 }
