@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, Runtime, Worker, type NativeConnectionOptions, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityOptions } from './activities';
+import { probeWakeDataConverter } from './codec/dataConverter';
 import { ConfigError, describeConfig, loadConfig, type AppConfig } from './config/config';
 import { logger, PinoTemporalLogger } from './runtime/logger';
 import { ensureTailWorkflow } from './runtime/tailWorkflow';
@@ -22,6 +23,8 @@ export async function createProbeWakeWorker(options: ProbeWakeWorkerOptions): Pr
     connection: options.connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    // Same converter as every client: with PROBE_WAKE_CODEC_KEYS set, history holds ciphertext.
+    dataConverter: probeWakeDataConverter(config.codecKeys),
     activities: createActivities(config, options.activityOptions),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
@@ -74,7 +77,11 @@ export async function serveProbeWake(target: TemporalTarget, hooks: ServeHooks):
     try {
       const clientConnection = await Connection.connect(target.connectionOptions);
       try {
-        const client = new Client({ connection: clientConnection, namespace: target.config.temporal.namespace });
+        const client = new Client({
+          connection: clientConnection,
+          namespace: target.config.temporal.namespace,
+          dataConverter: probeWakeDataConverter(target.config.codecKeys),
+        });
         hooks.onReady(await ensureTailWorkflow(client, target.config));
       } finally {
         await clientConnection.close();

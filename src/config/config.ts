@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { CODEC_KEYS_ENV, parseCodecKeys, type CodecKey } from '../codec/codecKeys';
 
 /**
  * Every setting probe-wake reads, validated once at start-up. A malformed value
@@ -25,6 +26,8 @@ export interface AppConfig {
     /** SQLite file of the embedded dev server, so workflows survive restarts. */
     devDbFile: string;
   };
+  /** PROBE_WAKE_CODEC_KEYS: empty means payloads are stored as plain JSON. */
+  codecKeys: CodecKey[];
 }
 
 export const DEFAULT_MODEL = 'claude-haiku-5-5';
@@ -112,7 +115,7 @@ const WORKFLOW_ID = { pattern: /^[A-Za-z0-9_.:-]{1,200}$/, describe: 'must be 1-
 
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConfig {
   const read = new Reader(env);
-  const config: AppConfig = {
+  const config: Omit<AppConfig, 'codecKeys'> = {
     pollSeconds: read.number(['PROBE_WAKE_POLL_SEC', 'KORA_PROBE_WAKE_POLL_SEC'], 30, { min: 0.1, max: 86_400 }),
     debounceSeconds: read.number(['PROBE_DEBOUNCE_SECONDS', 'KORA_PROBE_DEBOUNCE_SECONDS'], 600, { min: 0, max: 30 * 86_400 }),
     bypassCritical: read.flag(['PROBE_DEBOUNCE_BYPASS_CRITICAL', 'KORA_PROBE_DEBOUNCE_BYPASS_CRITICAL'], false),
@@ -145,8 +148,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       devDbFile: path.resolve(cwd, read.text(['TEMPORAL_DEV_DB_FILE']) ?? './var/temporal.db'),
     },
   };
-  if (read.problems.length > 0) throw new ConfigError(read.problems);
-  return config;
+  const codec = parseCodecKeys(env[CODEC_KEYS_ENV]);
+  const problems = [...read.problems, ...codec.problems];
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...config, codecKeys: codec.keys };
 }
 
 /** What is safe to print or log: secrets reduced to "set" / "unset". */
@@ -155,5 +160,6 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     ...config,
     slack: { ...config.slack, botToken: config.slack.botToken ? 'set' : 'unset' },
     anthropic: { ...config.anthropic, apiKey: config.anthropic.apiKey ? 'set' : 'unset' },
+    codecKeys: config.codecKeys.map((k) => k.id),
   };
 }
