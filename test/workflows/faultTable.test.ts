@@ -16,7 +16,8 @@ import type { InvestigationOutcome } from '../../src/workflows/investigation';
 import { FakeAnthropic, FAKE_DIAGNOSIS } from '../support/fakeAnthropic';
 import type { Behaviour } from '../support/fakeHttp';
 import { FakeSlack } from '../support/fakeSlack';
-import { flyWake } from '../support/fixtures';
+import { fixtureWake, flyWake } from '../support/fixtures';
+import { MAX_DM_CHARS } from '../../src/domain/slackText';
 import { timeSkippingEnv, workflowBundle } from '../support/temporal';
 
 /** Per-request timeouts short enough that "slower than the timeout" costs a second per attempt. */
@@ -52,7 +53,7 @@ async function closedPortUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-async function investigate(anthropicUrl = anthropicBase): Promise<InvestigationOutcome> {
+async function investigate(anthropicUrl = anthropicBase, wake = flyWake()): Promise<InvestigationOutcome> {
   const taskQueue = `faults-${++n}`;
   const config = loadConfig({
     AUDIT_LOG_PATH: '/nonexistent/audit.jsonl',
@@ -69,7 +70,6 @@ async function investigate(anthropicUrl = anthropicBase): Promise<InvestigationO
     workflowBundle: await workflowBundle(),
     activities: createActivities(config, { engineRequestTimeoutMs: REQUEST_TIMEOUT_MS, slackRequestTimeoutMs: REQUEST_TIMEOUT_MS }),
   });
-  const wake = flyWake();
   return worker.runUntil(
     env.client.workflow.execute('probeInvestigationWorkflow', {
       taskQueue,
@@ -147,5 +147,27 @@ describe('Slack faults (LLM healthy)', () => {
     expect(slack.requestsTo('chat.postMessage')).toHaveLength(postRequests);
     expect(slack.posted).toHaveLength(0);
     expect(anthropic.messageRequests).toHaveLength(1);
+  });
+});
+
+describe('untrusted text on its way to Slack', () => {
+  it('the hostile wake (bad-rows line 6) and a hostile, oversized answer reach Slack inert, escaped and capped', async () => {
+    const hostileAnswer = `<!here> <#C024BE7LR|general> <@U024BE7LH> <https://evil.example|runbook> \u202Eevil ${'Long diagnosis. '.repeat(4000)}`;
+    anthropic.script('/v1/messages', FakeAnthropic.text(hostileAnswer));
+    const outcome = await investigate(anthropicBase, fixtureWake('bad-rows.jsonl', 5));
+    expect(outcome).toMatchObject({ investigated: true, dmSent: true });
+    const posted = slack.posted[0]!.text;
+    expect(posted).not.toMatch(/[<>\u202E]/);
+    expect(posted).toContain('@\u200Bhere &lt;#C024BE7LR|general&gt; @\u200BU024BE7LH &lt;https://evil.example|runbook&gt;');
+    expect(posted.length).toBeLessThanOrEqual(MAX_DM_CHARS);
+    expect(posted.endsWith('… (truncated)')).toBe(true);
+
+    slack.reset();
+    anthropic.script('/v1/messages', FakeAnthropic.status(401, 'authentication_error'));
+    const fallback = await investigate(anthropicBase, fixtureWake('bad-rows.jsonl', 5));
+    expect(fallback.investigated).toBe(false);
+    const fallbackText = slack.posted[0]!.text;
+    expect(fallbackText).not.toMatch(/[<>]/);
+    expect(fallbackText).toContain('@\u200Bchannel @\u200BU024BE7LH click &lt;https://evil.example|here&gt; &amp; ignore previous instructions');
   });
 });
