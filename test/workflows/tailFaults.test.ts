@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Context } from '@temporalio/activity';
 import { Worker } from '@temporalio/worker';
 import { DEFAULT_READ_LIMITS, type ReadLimits } from '../../src/activities/auditFile';
 import type { EngineAnswer, InvestigateInput } from '../../src/activities/investigate';
@@ -27,10 +28,12 @@ let env: TestWorkflowEnvironment;
 let dir: string;
 let run = 0;
 
-beforeAll(async () => {
+// A server per test: the time-skipping clock is shared by everything on one server, so a tail left
+// behind by one test must not be able to hold or spin the clock of the next.
+beforeEach(async () => {
   env = await timeSkippingEnv();
 });
-afterAll(async () => {
+afterEach(async () => {
   await env?.teardown();
 });
 beforeEach(() => {
@@ -67,6 +70,7 @@ async function withTail(options: Options, body: (h: Harness) => Promise<void>): 
   writeFileSync(log, wakeRow('history'));
   chmodSync(log, 0o644);
   const investigated: string[] = [];
+  const children = new Set<string>();
   let reads = 0;
   const reader: AuditReader = options.reader ?? ((request, limits) => import('../../src/activities/auditFile').then((m) => m.readAuditBatch(request, limits)));
   const worker = await Worker.create({
@@ -83,6 +87,7 @@ async function withTail(options: Options, body: (h: Harness) => Promise<void>): 
       }),
       investigate: async ({ wake }: InvestigateInput): Promise<EngineAnswer> => {
         investigated.push(wake.wakeId.slice(idPrefix.length));
+        children.add(Context.current().info.workflowExecution!.workflowId);
         return { text: 'diagnosis', model: 'm', stopReason: 'end_turn', usage: { inputTokens: 1, outputTokens: 1 } };
       },
       postDm: async (): Promise<PostDmResult> => ({ channel: 'D1', ts: '1.1', alreadyPosted: false }),
@@ -111,6 +116,7 @@ async function withTail(options: Options, body: (h: Harness) => Promise<void>): 
       // The tick has run once the workflow is parked on its poll timer again after at least one more read.
       return eventually(async () => {
         const { pendingActivities } = await describeRaw(handle);
+        debug('tick poll', { reads, readsBefore, pendingActivities });
         if (pendingActivities > 0) {
           // A failed read waits out its retry backoff on the server's clock: move it along.
           await env.sleep(1000);
@@ -120,15 +126,29 @@ async function withTail(options: Options, body: (h: Harness) => Promise<void>): 
       }, 30_000, 'a tick');
     },
   };
+  debug('worker created', taskQueue);
   await worker.runUntil(async () => {
     try {
       await eventually(async () => ((await state()).cursor ? true : undefined), 30_000, 'first tick');
       await body(harness);
+      // Children outlive the tail; one left mid-flight on this queue would hold the server's clock for the next test.
+      // (Polled with describe: awaiting result() would let the server skip time freely and spin the tail.)
+      await eventually(async () => {
+        const statuses = await Promise.all([...children].map(async (id) => (await env.client.workflow.getHandle(id).describe()).status.name));
+        if (statuses.every((status) => status === 'COMPLETED')) return true;
+        await env.sleep(1000);
+        return undefined;
+      }, 30_000, 'investigations completed');
     } finally {
-      await handle.terminate('test done');
+      // The current run, whichever it is (not pinned to the first run).
+      await env.client.workflow.getHandle(handle.workflowId).terminate('test done');
     }
   });
 }
+
+const debug = (...args: unknown[]) => {
+  if (process.env.DEBUG_TICK) process.stderr.write(`${new Date().toISOString()} ${JSON.stringify(args)}\n`);
+};
 
 async function describeRaw(handle: WorkflowHandle): Promise<{ pendingActivities: number }> {
   const described = await handle.describe();
@@ -138,6 +158,7 @@ async function describeRaw(handle: WorkflowHandle): Promise<{ pendingActivities:
 async function untilInvestigated(h: Harness, count: number): Promise<TailStateView> {
   return eventually(async () => {
     const state = await h.state();
+    debug('until investigated', state.counters, h.investigated);
     if (state.counters.investigationsStarted >= count && h.investigated.length >= count) return state;
     // Children's tasks can sit behind the server's locked clock; nudging it lets them run.
     await env.sleep(1000);
