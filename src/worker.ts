@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, Worker, type NativeConnectionOptions, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityOptions } from './activities';
+import { probeWakeDataConverter } from './codec/dataConverter';
 import { ConfigError, describeConfig, loadConfig, type AppConfig } from './config/config';
 import { logger } from './runtime/logger';
 import { ensureTailWorkflow } from './runtime/tailWorkflow';
@@ -31,6 +32,8 @@ export async function createProbeWakeWorker(options: ProbeWakeWorkerOptions): Pr
     connection: options.connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    // Same converter as every client: with PROBE_WAKE_CODEC_KEYS set, history holds ciphertext.
+    dataConverter: probeWakeDataConverter(config.codecKeys),
     activities: createActivities(config, { stopping: stopping.signal, ...options.activityOptions }),
     ...workflowSource(options.workflowBundle),
     // On SIGTERM the SDK stops polling and lets running activities finish for this long before cancelling them.
@@ -108,7 +111,11 @@ export async function serveProbeWake(target: TemporalTarget, hooks: ServeHooks):
     try {
       const clientConnection = await Connection.connect(target.connectionOptions);
       try {
-        const client = new Client({ connection: clientConnection, namespace: target.config.temporal.namespace });
+        const client = new Client({
+          connection: clientConnection,
+          namespace: target.config.temporal.namespace,
+          dataConverter: probeWakeDataConverter(target.config.codecKeys),
+        });
         hooks.onReady(await ensureTailWorkflow(client, target.config));
       } finally {
         await clientConnection.close();

@@ -33,7 +33,18 @@ const ERROR_CLASSES: Array<[string, new (...args: never[]) => Error]> = [
 
 export function engineErrorClass(err: unknown): string {
   for (const [name, cls] of ERROR_CLASSES) if (err instanceof cls) return name;
-  return err instanceof Error ? err.name || 'Error' : 'UnknownError';
+  // Errors raised while reading the response body escape the SDK's own classes.
+  // Checked by name, not instanceof: fetch's errors may come from another realm.
+  const name = typeof err === 'object' && err !== null ? String((err as { name?: unknown }).name ?? '') : '';
+  if (name === 'SyntaxError') return 'MalformedResponseError'; // a 200 whose body is not JSON
+  if (name === 'TypeError' && hasNetworkCause(err)) return 'APIConnectionError'; // e.g. reset mid-body ("terminated")
+  return name || 'UnknownError';
+}
+
+/** fetch (undici) reports socket failures as a TypeError whose cause carries an errno-style code. */
+function hasNetworkCause(err: unknown): boolean {
+  const cause = (err as { cause?: { code?: unknown } }).cause;
+  return typeof cause === 'object' && cause !== null && typeof cause.code === 'string';
 }
 
 /** An SDK error as a typed failure: the class is the failure type, Retry-After becomes the next retry delay. */

@@ -12,12 +12,15 @@ import { waitForNewLine } from './auditGrowth';
  * the file to grow, so an idle tail costs one activity per poll interval and
  * a wake is picked up within milliseconds instead of at the next poll.
  */
-export function createReadAuditLog(limits: ReadLimits = DEFAULT_READ_LIMITS, stopping?: AbortSignal) {
+export type AuditReader = (request: ReadRequest, limits: ReadLimits) => Promise<ReadBatch>;
+
+/** `reader` is the file reader; tests swap in one that runs in a non-root child process to meet real EACCES. */
+export function createReadAuditLog(limits: ReadLimits = DEFAULT_READ_LIMITS, stopping?: AbortSignal, reader: AuditReader = readAuditBatch) {
   return async function readAuditLog(request: ReadRequest): Promise<ReadBatch> {
     if (request.waitMs && request.cursor) await waitForGrowth(request.path, request.cursor, request.waitMs, stopping);
     let batch: ReadBatch;
     try {
-      batch = await readAuditBatch(request, limits);
+      batch = await reader(request, limits);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
       throw ApplicationFailure.create({
@@ -27,6 +30,7 @@ export function createReadAuditLog(limits: ReadLimits = DEFAULT_READ_LIMITS, sto
       });
     }
     for (const bad of batch.badRows) log.warn('skipped bad audit row', { path: request.path, offset: bad.offset, reason: bad.reason });
+    if (batch.drainedRotated) log.info('read the rest of the rotated audit log', { path: request.path, rows: batch.rowsRead });
     if (batch.restartedBecause) log.info('audit log restarted from its start', { path: request.path, because: batch.restartedBecause });
     await failpoint('readAuditLog.read', { wakeIds: batch.wakes.map((wake) => wake.wakeId) });
     return batch;

@@ -1,6 +1,7 @@
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { loadConfig, type AppConfig } from '../config/config';
+import { probeWakeDataConverter } from '../codec/dataConverter';
 
 /** A failure the CLI explains in one message; `exitCode` 2 means "fix your input or config". */
 export class CliError extends Error {
@@ -50,7 +51,8 @@ export async function withTemporal<T>(config: AppConfig, body: (session: Tempora
   const endpoint = temporalEndpoint(config);
   const connection = await connectOrExplain(endpoint);
   try {
-    const client = new Client({ connection, namespace: endpoint.namespace });
+    // The worker's converter: with PROBE_WAKE_CODEC_KEYS set, results and memos are ciphertext in history.
+    const client = new Client({ connection, namespace: endpoint.namespace, dataConverter: probeWakeDataConverter(config.codecKeys) });
     return await body({ client, connection, endpoint });
   } finally {
     await connection.close();

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { ModelPrice } from '../domain/costLadder';
+import { CODEC_KEYS_ENV, parseCodecKeys, type CodecKey } from '../codec/codecKeys';
 
 /**
  * Every setting probe-wake reads, validated once at start-up. A malformed value
@@ -11,6 +12,8 @@ export interface AppConfig {
   debounceSeconds: number;
   bypassCritical: boolean;
   replayFromStart: boolean;
+  /** Reads wait for the audit log to grow; false: plain polling. */
+  waitForGrowth: boolean;
   auditLogPath: string;
   logLevel: LogLevel;
   slack: { botToken?: string; operatorUserId?: string; apiUrl?: string };
@@ -35,6 +38,8 @@ export interface AppConfig {
     /** SQLite file of the embedded dev server, so workflows survive restarts. */
     devDbFile: string;
   };
+  /** PROBE_WAKE_CODEC_KEYS: empty means payloads are stored as plain JSON. */
+  codecKeys: CodecKey[];
 }
 
 /** How the worker process runs: drain time on SIGTERM and where Prometheus scrapes it. */
@@ -170,11 +175,12 @@ const WORKFLOW_ID = { pattern: /^[A-Za-z0-9_.:-]{1,200}$/, describe: 'must be 1-
 
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConfig {
   const read = new Reader(env);
-  const config: AppConfig = {
+  const config: Omit<AppConfig, 'codecKeys'> = {
     pollSeconds: read.number(['PROBE_WAKE_POLL_SEC', 'KORA_PROBE_WAKE_POLL_SEC'], 30, { min: 0.1, max: 86_400 }),
     debounceSeconds: read.number(['PROBE_DEBOUNCE_SECONDS', 'KORA_PROBE_DEBOUNCE_SECONDS'], 600, { min: 0, max: 30 * 86_400 }),
     bypassCritical: read.flag(['PROBE_DEBOUNCE_BYPASS_CRITICAL', 'KORA_PROBE_DEBOUNCE_BYPASS_CRITICAL'], false),
     replayFromStart: read.flag(['PROBE_WAKE_REPLAY_FROM_START'], false),
+    waitForGrowth: read.flag(['PROBE_WAKE_WAIT_FOR_GROWTH'], true),
     auditLogPath: path.resolve(cwd, read.text(['AUDIT_LOG_PATH']) ?? './var/audit.jsonl'),
     logLevel: (read.text(['LOG_LEVEL'], {
       pattern: new RegExp(`^(${LOG_LEVELS.join('|')})$`),
@@ -217,8 +223,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       `PROBE_INVESTIGATION_DAILY_BUDGET_USD is set but model "${config.anthropic.model}" has no price: add it to PROBE_MODEL_PRICES`,
     );
   }
-  if (read.problems.length > 0) throw new ConfigError(read.problems);
-  return config;
+  const codec = parseCodecKeys(env[CODEC_KEYS_ENV]);
+  const problems = [...read.problems, ...codec.problems];
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...config, codecKeys: codec.keys };
 }
 
 function readWorkerSettings(read: Reader): WorkerSettings {
@@ -241,5 +249,6 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     ...config,
     slack: { ...config.slack, botToken: config.slack.botToken ? 'set' : 'unset' },
     anthropic: { ...config.anthropic, apiKey: config.anthropic.apiKey ? 'set' : 'unset' },
+    codecKeys: config.codecKeys.map((k) => k.id),
   };
 }

@@ -7,12 +7,14 @@ import type { Wake } from './auditRow';
  */
 export const MAX_DIAGNOSIS_SENTENCES = 4;
 export const MAX_DIAGNOSIS_CHARS = 900;
+/** Added after the diagnosis when the model stopped at its token limit: still worth sending, marked as cut short. */
+export const CUT_SHORT_NOTE = '(answer cut short: the model reached its token limit)';
 const FALLBACK_NEXT_STEP = 'Next step: check the probe’s target directly, starting from the error above.';
 
 /** Sentences that claim something will be (or was) fixed automatically. */
 const PROMISES_AUTO_FIX = /\b(auto[- ]?fix|automatic(ally)?|auto[- ]?remediat\w*|self[- ]?heal\w*|will (restart|redeploy|roll ?back|fix|remediate))\b/i;
 
-export function shapeAnswer(text: string, envelope: Wake['envelope']): string {
+export function shapeAnswer(text: string, envelope: Wake['envelope'], options: { cutShort?: boolean } = {}): string {
   const lines = text.replace(/\r/g, '').split('\n');
   const nextIndex = lines.findIndex((line) => /^\s*[-*]?\s*next step\s*:/i.test(line));
   const nextStep = nextIndex === -1 ? FALLBACK_NEXT_STEP : normaliseNextStep(lines[nextIndex]!);
@@ -22,7 +24,8 @@ export function shapeAnswer(text: string, envelope: Wake['envelope']): string {
   if (envelope && !envelope.enabled) sentences = sentences.filter((sentence) => !PROMISES_AUTO_FIX.test(sentence));
   const diagnosis = capDiagnosis(sentences.slice(0, MAX_DIAGNOSIS_SENTENCES));
 
-  return [diagnosis, postureLine(envelope), nextStep].filter((part) => part !== '').join('\n');
+  const cutShort = options.cutShort ? CUT_SHORT_NOTE : '';
+  return [diagnosis, cutShort, postureLine(envelope), nextStep].filter((part) => part !== '').join('\n');
 }
 
 export function postureLine(envelope: Wake['envelope']): string {

@@ -26,8 +26,19 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * Bidi overrides (U+202A-E, U+2066-9) can make a line read differently from
+ * what it says; other control characters (a JSON `\u0000` or an ANSI escape
+ * in a wake field) have no business in a DM. Newlines and tabs stay.
+ */
+const INVISIBLE_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+
+export function stripControls(text: string): string {
+  return text.replace(INVISIBLE_CONTROLS, '');
+}
+
 export function inert(text: string): string {
-  return escapeMrkdwn(neutraliseMentions(text));
+  return escapeMrkdwn(neutraliseMentions(stripControls(text)));
 }
 
 /** Cuts at a line or sentence boundary where one is close, never mid-entity. */

@@ -5,6 +5,12 @@ export interface AuditCursor {
   /** 0 while the file did not exist; a different inode means the file was rotated. */
   inode: number;
   offset: number;
+  /**
+   * Hash of the file's first `headBytes` bytes: a file deleted and re-created
+   * can get the same inode number back, but not (in practice) the same first row.
+   */
+  headBytes?: number;
+  headHash?: string;
 }
 
 export interface ReadRequest {
@@ -20,6 +26,9 @@ export interface ReadRequest {
   waitMs?: number;
 }
 
+/** rotated: new inode at the path; truncated: size shrank; replaced: same inode, different first bytes; created: appeared after start. */
+export type RestartReason = 'rotated' | 'truncated' | 'replaced' | 'created';
+
 export interface BadRow {
   offset: number;
   reason: string;
@@ -32,7 +41,9 @@ export interface ReadBatch {
   rowsRead: number;
   badRows: BadRow[];
   /** Why reading restarted at the start of the file, if it did. */
-  restartedBecause?: 'rotated' | 'truncated' | 'created';
+  restartedBecause?: RestartReason;
+  /** True when these rows came from the rest of a rotated file, read before switching to the new one. */
+  drainedRotated?: boolean;
   /** True when no complete line is waiting after the cursor. */
   caughtUp: boolean;
 }

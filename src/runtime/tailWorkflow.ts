@@ -14,6 +14,7 @@ export function tailSettingsFrom(config: AppConfig, overrides: Partial<TailSetti
     pollSeconds: config.pollSeconds,
     debounce: { windowSeconds: config.debounceSeconds, bypassCritical: config.bypassCritical },
     replayFromStart: config.replayFromStart,
+    waitForGrowth: config.waitForGrowth,
     searchAttributes: true,
     historyEventLimit: DEFAULT_HISTORY_EVENT_LIMIT,
     investigation: investigationSettingsFrom(config),

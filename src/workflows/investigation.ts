@@ -95,7 +95,7 @@ export async function probeInvestigationWorkflow(input: InvestigationInput): Pro
   const workflowId = workflowInfo().workflowId;
   await appendTelemetry(startedRow(wake, workflowId, Date.now()));
   const run = await investigateWithinBudget(input);
-  const finding = shapeFinding(run.finding, wake);
+  const finding = shapeFinding(run, wake);
   const text = formatDm(wake, finding);
   const delivery = await deliverOrExplain(text, workflowId);
   recordOutcomeForSearch(finding);
@@ -120,8 +120,12 @@ async function investigateWithinBudget(input: InvestigationInput): Promise<Agent
   return runInvestigationAgent(input.wake, input.maxSteps ?? DEFAULT_MAX_STEPS);
 }
 
-function shapeFinding(finding: Finding, wake: Wake): Finding {
-  return finding.investigated ? { investigated: true, text: shapeAnswer(finding.text, wake.envelope) } : finding;
+/** The answer contract; an answer the model stopped at its token limit is kept, marked as cut short. */
+function shapeFinding(run: AgentRun, wake: Wake): Finding {
+  const { finding } = run;
+  if (!finding.investigated) return finding;
+  const cutShort = run.turns.at(-1)?.stopReason === 'max_tokens';
+  return { investigated: true, text: shapeAnswer(finding.text, wake.envelope, { cutShort }) };
 }
 
 type Delivery = Pick<InvestigationOutcome, 'dmSent' | 'dmReason' | 'slackTs'>;

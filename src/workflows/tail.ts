@@ -102,7 +102,7 @@ export async function probeTailWorkflow(input: TailInput): Promise<void> {
     }
     const pollMs = settings.pollSeconds * 1000;
     // After a failed read, a plain sleep: a file that cannot be read must not turn the wait into a busy loop.
-    if (patched(TAIL_THROUGHPUT_PATCH) && !readFailed) {
+    if (patched(TAIL_THROUGHPUT_PATCH) && !readFailed && settings.waitForGrowth !== false) {
       waitMs = pollMs;
     } else {
       waitMs = 0;
@@ -145,7 +145,13 @@ async function readNewRows(state: TailState, settings: TailSettings, waitMs: num
   state.counters.rowsRead += batch.rowsRead;
   state.counters.badRows += batch.badRows.length;
   state.counters.wakes += batch.wakes.length;
-  if (batch.restartedBecause) state.counters.restarts += 1;
+  if (batch.drainedRotated) state.counters.rowsFromRotatedFile = (state.counters.rowsFromRotatedFile ?? 0) + batch.rowsRead;
+  if (batch.restartedBecause) {
+    state.counters.restarts += 1;
+    // Absent in state carried over from a run before these counters existed.
+    const byReason = (state.counters.restartsByReason ??= {});
+    byReason[batch.restartedBecause] = (byReason[batch.restartedBecause] ?? 0) + 1;
+  }
   metrics.batchRead(batch);
   return batch;
 }

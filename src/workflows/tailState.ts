@@ -12,6 +12,11 @@ export interface TailSettings {
   searchAttributes: boolean;
   /** Continue-as-new once history passes this many events (or when the server suggests it). */
   historyEventLimit: number;
+  /**
+   * Reads wait (up to the poll interval) for the log to grow, so a wake is seen at once. false: plain
+   * polling, a timer between reads. Absent in settings from before this option: true.
+   */
+  waitForGrowth?: boolean;
   investigation: InvestigationSettings;
 }
 
@@ -33,6 +38,10 @@ export interface TailCounters {
   readErrors: number;
   /** Times the audit log was read from its start again (rotation, truncation, creation). */
   restarts: number;
+  /** `restarts` by cause: rotated, truncated, replaced (deleted and re-created), created. */
+  restartsByReason: Record<string, number>;
+  /** Rows read from the rest of a rotated file before switching to the new one. */
+  rowsFromRotatedFile: number;
   continuedAsNew: number;
 }
 
@@ -75,7 +84,7 @@ export function initialState(): TailState {
     cursor: null,
     windows: {},
     spend: {},
-    counters: { rowsRead: 0, wakes: 0, investigationsStarted: 0, debounced: 0, badRows: 0, readErrors: 0, restarts: 0, continuedAsNew: 0 },
+    counters: { rowsRead: 0, wakes: 0, investigationsStarted: 0, debounced: 0, badRows: 0, readErrors: 0, restarts: 0, restartsByReason: {}, rowsFromRotatedFile: 0, continuedAsNew: 0 },
   };
 }
 
@@ -94,6 +103,7 @@ export function settingsProblem(value: unknown): string | undefined {
     [typeof s.replayFromStart === 'boolean', 'replayFromStart must be a boolean'],
     [typeof s.searchAttributes === 'boolean', 'searchAttributes must be a boolean'],
     [isNumberAtLeast(s.historyEventLimit, 10), 'historyEventLimit must be a number >= 10'],
+    [s.waitForGrowth === undefined || typeof s.waitForGrowth === 'boolean', 'waitForGrowth must be a boolean'],
     [typeof investigation === 'object' && investigation !== null, 'investigation must be an object'],
     [isNumberAtLeast(investigation?.maxSteps, 1), 'investigation.maxSteps must be a number >= 1'],
     [investigation?.dailyBudgetUsd === null || isNumberAtLeast(investigation?.dailyBudgetUsd, 0), 'investigation.dailyBudgetUsd must be null or a number >= 0'],

@@ -10,7 +10,9 @@ export type Behaviour =
   | { kind: 'malformed' }
   | { kind: 'reset' }
   /** Never answers: the request stays open until the client goes away or the server stops. */
-  | { kind: 'hold' };
+  | { kind: 'hold' }
+  /** 200 and half a JSON body, then the connection is destroyed. */
+  | { kind: 'resetMidBody' };
 
 export interface RecordedRequest {
   method: string;
@@ -109,6 +111,11 @@ async function play(behaviour: Behaviour, res: http.ServerResponse): Promise<voi
       res.socket?.destroy();
       return;
     case 'hold':
+      return;
+    case 'resetMidBody':
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4096' });
+      res.write('{"id":"msg_fake","type":"message","content":[{"type":"te');
+      setTimeout(() => res.socket?.destroy(), 20);
       return;
   }
 }

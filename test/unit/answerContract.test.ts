@@ -1,4 +1,4 @@
-import { shapeAnswer, splitSentences } from '../../src/domain/answerContract';
+import { CUT_SHORT_NOTE, shapeAnswer, splitSentences } from '../../src/domain/answerContract';
 
 const disabled = { enabled: false, fixName: 'restart_unhealthy_machine' };
 const enabled = { enabled: true, fixName: 'restart_unhealthy_machine' };
@@ -36,6 +36,16 @@ describe('shapeAnswer (the answer contract)', () => {
 
   it('joins a diagnosis spread over several lines', () => {
     expect(shapeAnswer('Line one\nstill one.\nTwo.\nNext step: x.', undefined)).toBe('Line one still one. Two.\nNext step: x.');
+  });
+
+  it('marks an answer the model stopped at its token limit, right after the diagnosis', () => {
+    const lines = shapeAnswer('The token expired and', disabled, { cutShort: true }).split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      'The token expired and',
+      CUT_SHORT_NOTE,
+      'Auto-fix restart_unhealthy_machine is disabled: nothing was changed automatically.',
+    ]);
+    expect(lines[3]).toMatch(/^Next step: /);
   });
 
   it('caps a single endless sentence', () => {

@@ -126,3 +126,11 @@ describe('loadConfig: investigation budget and prices', () => {
     expect(problems(env).join('\n')).toMatch(problem);
   });
 });
+
+describe('loadConfig: PROBE_WAKE_WAIT_FOR_GROWTH', () => {
+  it('defaults to waiting for growth and can be switched to plain polling', () => {
+    expect(load({}).waitForGrowth).toBe(true);
+    expect(load({ PROBE_WAKE_WAIT_FOR_GROWTH: 'off' }).waitForGrowth).toBe(false);
+    expect(problems({ PROBE_WAKE_WAIT_FOR_GROWTH: 'maybe' }).join('\n')).toMatch(/PROBE_WAKE_WAIT_FOR_GROWTH="maybe"/);
+  });
+});

@@ -92,3 +92,20 @@ describe('capLength', () => {
     expect(capped).toMatch(/^(&amp;)+\n… \(truncated\)$/);
   });
 });
+
+describe('inert: the gaps beyond mentions', () => {
+  it.each([
+    ['a user group', '<!subteam^S0123|@oncall> look', '@\u200Bsubteam-S0123 look'],
+    ['a channel link', 'see <#C024BE7LR|general>', 'see &lt;#C024BE7LR|general&gt;'],
+    ['a link with custom text', 'click <https://evil.example|the runbook>', 'click &lt;https://evil.example|the runbook&gt;'],
+    ['a date token', '<!date^1392734382^{date}|Feb 18>', '&lt;!date^1392734382^{date}|Feb 18&gt;'],
+    ['a mention split by a zero-width space (Slack does not ping it; stays literal)', '<!chan\u200Bnel>', '&lt;!chan\u200Bnel&gt;'],
+    ['a bidi override hiding the real order', 'ok \u202Eevil\u202C done', 'ok evil done'],
+    ['NUL and ANSI escapes from JSON escapes', 'a\u0000b \u001b[31mred', 'ab [31mred'],
+  ])('%s', (_what, input, expected) => expect(inert(input)).toBe(expected));
+
+  it('leaves no raw < or > from untrusted text, so no Slack control sequence survives', () => {
+    const hostile = '<!here> <!channel|x> <@U1> <#C1> <!subteam^S1> <https://x|y> <mailto:a@b|c> >>quote';
+    expect(inert(hostile)).not.toMatch(/[<>]/);
+  });
+});

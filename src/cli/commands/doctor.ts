@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { ConfigError, loadConfig, type AppConfig } from '../../config/config';
 import { missingSearchAttributes } from '../../runtime/searchAttributes';
 import { errorText, output, temporalEndpoint, temporalFix } from '../context';
+import { probeWakeDataConverter } from '../../codec/dataConverter';
 
 export interface Check {
   name: string;
@@ -65,7 +66,7 @@ async function checkTemporal(config: AppConfig): Promise<Check[]> {
   try {
     const checks: Check[] = [{ name: 'temporal', ok: true, detail: `reachable at ${endpoint.address}, namespace ${endpoint.namespace}` }];
     checks.push(await checkSearchAttributes(connection, endpoint.namespace));
-    checks.push(await checkTail(new Client({ connection, namespace: endpoint.namespace }), config));
+    checks.push(await checkTail(new Client({ connection, namespace: endpoint.namespace, dataConverter: probeWakeDataConverter(config.codecKeys) }), config));
     return checks;
   } finally {
     await connection.close();
