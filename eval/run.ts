@@ -6,7 +6,6 @@
  * prompt; without it, a scripted fake model checks that the pipeline works.
  */
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +23,7 @@ import type { InvestigationOutcome } from '../src/workflows/investigation';
 import { FakeAnthropic } from '../test/support/fakeAnthropic';
 import { FakeSlack } from '../test/support/fakeSlack';
 import { flyAuthAgent, surveyingAgent } from '../test/support/scriptedAgent';
+import { freePort } from '../test/support/ports';
 
 interface Scenario {
   name: string;
@@ -192,17 +192,6 @@ function renderScenario(scenario: Scenario, outcome: InvestigationOutcome, trans
 
 function progress(message: string): void {
   process.stderr.write(`[eval] ${message}\n`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 main().catch((err) => {

@@ -4,6 +4,8 @@ import { recentRows } from './auditBackwards';
 
 const RECENT_RESULTS = 5;
 const MAX_PROBES = 50;
+/** The first message's context looks back this far; the model's tools can look further. */
+const CONTEXT_SCAN_BYTES = 1024 * 1024;
 
 /**
  * This probe's recent results and every other probe's latest status, read
@@ -29,7 +31,7 @@ export async function readAuditContext(path: string, probe: string): Promise<Aud
       latestOfOthers.set(result.probe, result);
       return result;
     },
-    { prefilter: '"probe.result"' },
+    { prefilter: '"probe.result"', maxBytes: CONTEXT_SCAN_BYTES },
   ).catch(() => []);
   // Oldest first, as they stand in the log.
   return { recentResultsOfProbe: own.reverse(), latestStatusOfOtherProbes: [...latestOfOthers.values()].reverse() };

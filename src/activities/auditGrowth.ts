@@ -1,5 +1,6 @@
 import { watch, promises as fs, type FSWatcher } from 'node:fs';
 import path from 'node:path';
+import { OWN_ROW_MARKER } from '../domain/telemetryRows';
 import type { AuditCursor } from '../domain/tailTypes';
 
 export interface GrowthWaitOptions {
@@ -72,7 +73,7 @@ function watchDirectory(file: string, notify: () => void): FSWatcher | undefined
   }
 }
 
-/** An outcome, or how far the file has been scanned without finding a newline. */
+/** An outcome, or where the first line that is not complete yet starts (everything before it was our own rows). */
 async function check(file: string, cursor: AuditCursor, scannedTo: number): Promise<GrowthOutcome | number> {
   let handle: fs.FileHandle;
   try {
@@ -84,15 +85,29 @@ async function check(file: string, cursor: AuditCursor, scannedTo: number): Prom
     const stat = await handle.stat();
     if (Number(stat.ino) !== cursor.inode) return 'replaced';
     if (stat.size < cursor.offset) return 'replaced';
-    const buffer = Buffer.alloc(SCAN_CHUNK);
-    let position = Math.max(scannedTo, cursor.offset);
-    while (position < stat.size) {
-      const { bytesRead } = await handle.read(buffer, 0, Math.min(SCAN_CHUNK, stat.size - position), position);
+    // Only complete lines count, and not the investigations' own telemetry rows: they are no news to
+    // the tail, and waking it for each would cost a read cycle per row. They are consumed by the next read.
+    let lineStart = Math.max(scannedTo, cursor.offset);
+    let pending = Buffer.alloc(0);
+    // A line longer than a chunk cannot be one of our short rows: news, once its newline arrives.
+    let longLine = false;
+    for (let position = lineStart; position < stat.size; ) {
+      const chunk = Buffer.alloc(Math.min(SCAN_CHUNK, stat.size - position));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
       if (bytesRead === 0) break;
-      if (buffer.subarray(0, bytesRead).includes(NEWLINE)) return 'line';
       position += bytesRead;
+      pending = Buffer.concat([pending, chunk.subarray(0, bytesRead)]);
+      for (let newline = pending.indexOf(NEWLINE); newline !== -1; newline = pending.indexOf(NEWLINE)) {
+        if (longLine || !pending.subarray(0, newline).includes(OWN_ROW_MARKER)) return 'line';
+        lineStart += newline + 1;
+        pending = pending.subarray(newline + 1);
+      }
+      if (pending.length > SCAN_CHUNK) {
+        longLine = true;
+        pending = Buffer.alloc(0);
+      }
     }
-    return position;
+    return lineStart;
   } finally {
     await handle.close();
   }

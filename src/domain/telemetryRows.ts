@@ -9,6 +9,9 @@ export const INVESTIGATION_ROUTE = 'probe_investigation';
 export const STARTED_EVENT = 'probe.investigation_started';
 export const COMPLETED_EVENT = 'probe.investigation_completed';
 
+/** How our own rows read in the log (JSON.stringify writes this exact text), so the tail's wait can skip them. */
+export const OWN_ROW_MARKER = `"route":"${INVESTIGATION_ROUTE}"`;
+
 export interface TelemetryRow {
   ts: string;
   event: typeof STARTED_EVENT | typeof COMPLETED_EVENT;

@@ -98,19 +98,26 @@ export async function probeInvestigationWorkflow(input: InvestigationInput): Pro
   const finding = shapeFinding(run, wake);
   const text = formatDm(wake, finding);
   const delivery = await deliverOrExplain(text, workflowId);
+  const outcome = describeOutcome(input, run, finding, text, delivery);
+  recordOutcome(wake, finding, delivery);
+  await settleSpend(input.spend, outcome.costUsd);
+  await appendTelemetry(completedRow(wake, workflowId, Date.now(), completedFacts(outcome)));
+  return outcome;
+}
+
+/** Where operators look: the search attribute and memo (Web UI, `probe-wake investigations`) and the metrics. */
+function recordOutcome(wake: Wake, finding: Finding, delivery: Delivery): void {
   recordOutcomeForSearch(finding);
   recordOutcomeInMemo(finding, delivery);
   metrics.investigationFinished(wake, { ...finding, ...delivery });
-  const outcome = describeOutcome(input, run, finding, text, delivery);
-  await settleSpend(input.spend, outcome.costUsd);
-  await appendTelemetry(
-    completedRow(wake, workflowId, Date.now(), {
-      outcome: outcome.investigated ? 'investigated' : 'fallback',
-      ...outcome,
-      latencyMs: Date.now() - workflowInfo().startTime.getTime(),
-    }),
-  );
-  return outcome;
+}
+
+function completedFacts(outcome: InvestigationOutcome) {
+  return {
+    ...outcome,
+    outcome: outcome.investigated ? ('investigated' as const) : ('fallback' as const),
+    latencyMs: Date.now() - workflowInfo().startTime.getTime(),
+  };
 }
 
 async function investigateWithinBudget(input: InvestigationInput): Promise<AgentRun> {

@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, promises as fs } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
@@ -21,19 +20,13 @@ import { FakeAnthropic } from '../support/fakeAnthropic';
 import { FakeSlack, type PostedDm } from '../support/fakeSlack';
 import { FailpointServer } from './failpointServer';
 import { READY_LINE } from './workerEntry';
+import { freePort } from '../support/ports';
+export { freePort };
 
 /** Built by `npm run build:chaos` (npm test's pretest runs it). */
 export const WORKER_ENTRY = path.join(PROJECT_ROOT, 'lib', 'chaos', 'test', 'chaos', 'workerEntry.js');
 
 const OPERATOR = 'U0CHAOS01';
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -1,6 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -10,6 +9,7 @@ import { FakeAnthropic } from '../support/fakeAnthropic';
 import { FakeSlack } from '../support/fakeSlack';
 import { fixtureText } from '../support/fixtures';
 import { eventually } from '../support/temporal';
+import { freePort } from '../support/ports';
 
 /**
  * The `npm start` entry (lib/main.js, built by pretest) as a child process:
@@ -21,14 +21,6 @@ const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 const SAMPLE = fixtureText('audit-sample.jsonl');
 const HISTORY_ROW =
   '{"ts":"2026-11-23T09:00:00.000Z","event":"probe.wake_requested","wake_id":"w-history","probe":"history","issue_category":"old","severity":"critical"}\n';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function isAlive(pid: number): boolean {
   try {

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -12,17 +11,11 @@ import type { TailStateView } from '../../src/workflows/tailState';
 import { FakeAnthropic } from './fakeAnthropic';
 import { FakeSlack } from './fakeSlack';
 import { devServerEnv, eventually, workflowBundle } from './temporal';
+import { freePort } from './ports';
+export { freePort };
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const CLI = path.join(ROOT, 'lib', 'cli', 'index.js');
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Variables the pipeline sets; stripped from the inherited environment so a developer's shell cannot leak in. */
 const OWN_PREFIXES = ['TEMPORAL_', 'SLACK_', 'ANTHROPIC_', 'PROBE_', 'KORA_', 'AUDIT_LOG_PATH', 'LOG_LEVEL'];

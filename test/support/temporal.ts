@@ -1,8 +1,8 @@
-import net from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { startDevServer } from '../../src/runtime/devServer';
 import { resolveTool, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../../src/runtime/temporalTools';
+import { freePort } from './ports';
 
 let runtimeQuiet = false;
 /** Keeps SDK chatter out of test output; warnings and errors still show. */
@@ -40,17 +40,6 @@ export async function devServerEnv(options: { uiPort?: number } = {}): Promise<T
     await server.stop();
     throw err;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { eventually } from './temporal';
+import { freePort } from './ports';
+export { freePort };
 
 /** The production entry, built by `npm run build` (npm test's pretest). */
 export const WORKER_JS = path.resolve(__dirname, '..', '..', 'lib', 'worker.js');
@@ -11,14 +12,6 @@ export function assertBuilt(): void {
   for (const file of [WORKER_JS, path.join(path.dirname(WORKER_JS), 'workflow-bundle.js')]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` (npm test does it in pretest)`);
   }
-}
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export interface WorkerProcess {

@@ -5,6 +5,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { waitForNewLine } from '../../src/activities/auditGrowth';
 import { createReadAuditLog } from '../../src/activities/readAuditLog';
 import type { AuditCursor, ReadBatch, ReadRequest } from '../../src/domain/tailTypes';
+import { startedRow } from '../../src/domain/telemetryRows';
 
 const wakeRow = (id: string) =>
   `{"ts":"2026-11-23T10:15:02.113Z","event":"probe.wake_requested","wake_id":"${id}","probe":"fly","issue_category":"auth","severity":"critical"}\n`;
@@ -69,6 +70,15 @@ describe('waitForNewLine', () => {
     // The new file may get the freed inode number back; then it looks like growth ('line'). Either way the
     // wait ends, and the read that follows tells a re-created file by its head hash (auditFaults.test.ts).
     await expect(waitForNewLine(file, cursor, LONG)).resolves.toMatch(/^(replaced|line)$/);
+  });
+
+  it("does not end for the investigations' own telemetry rows, only for a row that is news", async () => {
+    const cursor = cursorAtEnd();
+    const own = JSON.stringify(startedRow({ wakeId: 'w', ts: '2026-11-23T10:15:02.113Z', probe: 'fly', category: 'auth', severity: 'critical', offset: 0 }, 'probe-investigation:fly:auth:w', 0));
+    appendFileSync(file, `${own}\n${own}\n`);
+    await expect(waitForNewLine(file, cursor, 300)).resolves.toBe('timeout');
+    soon(() => appendFileSync(file, wakeRow('w-after')));
+    await expect(waitForNewLine(file, cursor, LONG)).resolves.toBe('line');
   });
 
   it('times out when nothing is appended', async () => {
