@@ -6,15 +6,15 @@ import { FailureType } from '../domain/failures';
 import { failpoint } from '../runtime/failpoints';
 import { waitForNewLine } from './auditGrowth';
 
+/** The file reader; tests swap in one that runs in a non-root child process to meet real EACCES. */
+export type AuditReader = (request: ReadRequest, limits: ReadLimits) => Promise<ReadBatch>;
+
 /**
  * The tail's read step: new complete rows after the cursor, parsed; bad rows
  * logged with their offsets. With `waitMs` it first waits (heartbeating) for
  * the file to grow, so an idle tail costs one activity per poll interval and
  * a wake is picked up within milliseconds instead of at the next poll.
  */
-export type AuditReader = (request: ReadRequest, limits: ReadLimits) => Promise<ReadBatch>;
-
-/** `reader` is the file reader; tests swap in one that runs in a non-root child process to meet real EACCES. */
 export function createReadAuditLog(limits: ReadLimits = DEFAULT_READ_LIMITS, stopping?: AbortSignal, reader: AuditReader = readAuditBatch) {
   return async function readAuditLog(request: ReadRequest): Promise<ReadBatch> {
     if (request.waitMs && request.cursor) await waitForGrowth(request.path, request.cursor, request.waitMs, stopping);

@@ -1,18 +1,22 @@
 import { z } from 'zod';
 
 /**
- * The read-only tools the investigating model may call. Definitions are sent
- * to Anthropic as-is; inputs are checked here, in pure code, so the workflow
- * can refuse a malformed or unknown call without running an activity.
+ * The read-only tools the investigating model may call. One zod schema per
+ * tool both checks the model's input (in the tool activity) and is what the
+ * model is shown, converted to JSON Schema, so the two cannot drift apart.
  */
-const NAME = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of [A-Za-z0-9_.-]');
+const PROBE = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of [A-Za-z0-9_.-]')
+  .describe('probe name, e.g. "fly"');
+const CATEGORY = PROBE.describe('issue category, e.g. "auth"');
 const LIMIT = z.number().int().min(1).max(20);
 
 export const TOOL_INPUTS = {
   latest_status_all_probes: z.object({}).strict(),
-  recent_probe_results: z.object({ probe: NAME, limit: LIMIT.default(5) }).strict(),
-  recent_wakes: z.object({ probe: NAME, category: NAME, limit: LIMIT.default(5) }).strict(),
-  past_investigations: z.object({ probe: NAME, category: NAME, limit: LIMIT.default(3) }).strict(),
+  recent_probe_results: z.object({ probe: PROBE, limit: LIMIT.default(5) }).strict(),
+  recent_wakes: z.object({ probe: PROBE, category: CATEGORY, limit: LIMIT.default(5) }).strict(),
+  past_investigations: z.object({ probe: PROBE, category: CATEGORY, limit: LIMIT.default(3) }).strict(),
 } as const;
 
 export type ToolName = keyof typeof TOOL_INPUTS;
@@ -23,49 +27,28 @@ export type ToolCall = {
 export interface ToolDefinition {
   name: ToolName;
   description: string;
-  input_schema: { type: 'object'; properties: Record<string, unknown>; required: string[]; additionalProperties: false };
+  input_schema: { type: 'object'; [keyword: string]: unknown };
 }
 
-const name = (what: string) => ({ type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$', description: what });
-const limit = (fallback: number) => ({ type: 'integer', minimum: 1, maximum: 20, default: fallback });
+const DESCRIPTIONS: Record<ToolName, string> = {
+  latest_status_all_probes:
+    'The latest probe.result (status and summary) of every probe in the audit log. Use it to rule shared causes in or out.',
+  recent_probe_results: 'The most recent probe.result rows of one probe, newest first: is it flapping, when did it turn unhealthy?',
+  recent_wakes: 'The most recent wake requests of one (probe, issue category), newest first, with their summaries.',
+  past_investigations: 'Earlier investigations of one (probe, issue category), newest first: outcome, reason and when.',
+};
 
-export const TOOL_DEFINITIONS: ToolDefinition[] = [
-  {
-    name: 'latest_status_all_probes',
-    description: 'The latest probe.result (status and summary) of every probe in the audit log. Use it to rule shared causes in or out.',
-    input_schema: { type: 'object', properties: {}, required: [], additionalProperties: false },
-  },
-  {
-    name: 'recent_probe_results',
-    description: 'The most recent probe.result rows of one probe, newest first: is it flapping, when did it turn unhealthy?',
-    input_schema: {
-      type: 'object',
-      properties: { probe: name('probe name, e.g. "fly"'), limit: limit(5) },
-      required: ['probe'],
-      additionalProperties: false,
-    },
-  },
-  {
-    name: 'recent_wakes',
-    description: 'The most recent wake requests of one (probe, issue category), newest first, with their summaries.',
-    input_schema: {
-      type: 'object',
-      properties: { probe: name('probe name'), category: name('issue category, e.g. "auth"'), limit: limit(5) },
-      required: ['probe', 'category'],
-      additionalProperties: false,
-    },
-  },
-  {
-    name: 'past_investigations',
-    description: 'Earlier investigations of one (probe, issue category), newest first: outcome, reason and when.',
-    input_schema: {
-      type: 'object',
-      properties: { probe: name('probe name'), category: name('issue category'), limit: limit(3) },
-      required: ['probe', 'category'],
-      additionalProperties: false,
-    },
-  },
-];
+/** The input as the model sends it (defaults optional), without the `$schema` line the API does not need. */
+function inputSchema(schema: z.ZodType): ToolDefinition['input_schema'] {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
+  return { ...json, type: 'object' };
+}
+
+export const TOOL_DEFINITIONS: ToolDefinition[] = (Object.keys(TOOL_INPUTS) as ToolName[]).map((toolName) => ({
+  name: toolName,
+  description: DESCRIPTIONS[toolName],
+  input_schema: inputSchema(TOOL_INPUTS[toolName]),
+}));
 
 export type ToolCheck = { ok: true; call: ToolCall } | { ok: false; error: string };
 
