@@ -17,7 +17,7 @@ import { FailureType } from '../domain/failures';
 import { completedRow, startedRow, type TelemetryRow } from '../domain/telemetryRows';
 import { runInvestigationAgent, type AgentRun } from './agentLoop';
 import { InvestigationOutcomeKey, ProbeNameKey, recordSpendSignal } from './definitions';
-import { deliveryFailureReason } from './failureReasons';
+import { deliveryFailureReason, describeActivityFailure } from './failureReasons';
 import * as metrics from './metrics';
 
 export { deliveryFailureReason, fallbackReason } from './failureReasons';
@@ -203,6 +203,6 @@ async function appendTelemetry(row: TelemetryRow): Promise<void> {
     await appendTelemetryRow(row);
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
-    log.warn('could not append telemetry to the audit log', { event: row.event, error: err.cause?.message ?? err.message });
+    log.warn('could not append telemetry to the audit log', { event: row.event, error: describeActivityFailure(err) });
   }
 }

@@ -1,4 +1,4 @@
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   ActivityFailure,
   allHandlersFinished,
@@ -30,6 +30,7 @@ import {
   updateSettingsSignal,
 } from './definitions';
 import { probeInvestigationWorkflow, type SpendGrant } from './investigation';
+import { describeActivityFailure } from './failureReasons';
 import * as metrics from './metrics';
 import { initialState, settingsProblem, spendReportProblem, type TailInput, type TailSettings, type TailState, type TailStateView } from './tailState';
 
@@ -136,7 +137,7 @@ async function readNewRows(state: TailState, settings: TailSettings, waitMs: num
     if (!(err instanceof ActivityFailure)) throw err;
     state.counters.readErrors += 1;
     metrics.readError();
-    state.lastReadError = describeFailure(err);
+    state.lastReadError = describeActivityFailure(err);
     log.warn('audit log read failed; skipping this cycle', { error: state.lastReadError });
     return undefined;
   }
@@ -293,8 +294,3 @@ function spendToday(state: TailState, settings: TailSettings): TailStateView['sp
   return { day, ...today, budgetUsd: settings.investigation.dailyBudgetUsd };
 }
 
-function describeFailure(err: ActivityFailure): string {
-  const cause = err.cause;
-  if (cause instanceof ApplicationFailure) return cause.message;
-  return cause?.message ?? err.message;
-}
