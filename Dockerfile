@@ -27,4 +27,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["nod
 # Connects through TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE / TEMPORAL_API_KEY / TEMPORAL_TLS_*; never starts a dev server.
 # On SIGTERM it drains running activities for PROBE_WAKE_SHUTDOWN_GRACE_SEC: give `docker stop -t` more than that.
 STOPSIGNAL SIGTERM
-CMD ["node", "lib/worker.js"]
+# Memory tuning, as src/runtime/workerProcessTuning.ts (V8 heap limits, fewer malloc arenas).
+ENV MALLOC_ARENA_MAX=2
+CMD ["node", "--max-semi-space-size=2", "--max-old-space-size=384", "lib/worker.js"]

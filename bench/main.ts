@@ -7,7 +7,6 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../src/activities';
 import { waitForNewLine } from '../src/activities/auditGrowth';
 import { loadConfig } from '../src/config/config';
@@ -30,7 +29,6 @@ const BENCH_INVESTIGATION = { maxSteps: 4, dailyBudgetUsd: null, reserveUsd: 0 }
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const WORKER_JS = path.join(ROOT, 'lib', 'worker.js');
-const BENCH_WORKER_JS = path.join(__dirname, 'worker.js');
 const RESULTS = path.join(ROOT, 'bench', 'results');
 
 interface Options {
@@ -140,12 +138,8 @@ async function main(): Promise<void> {
 
     // --- poll 1 s: latency, storm, continue-as-new, peak RSS -------------------------------------
     const fastLog = auditLog('fast');
-    progress('bundling the workflows once (as a production build does)');
-    const bundlePath = path.join(tmp, 'workflow-bundle.js');
-    const bundle = await bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'lib', 'workflows', 'index.js'), logger: new DefaultLogger('WARN') });
-    writeFileSync(bundlePath, bundle.code);
-    progress('starting the worker (own process; lib/worker.js path with the prebuilt bundle) at PROBE_WAKE_POLL_SEC=1');
-    worker = await startWorker(BENCH_WORKER_JS, { ...serviceEnv('fast', fastLog, 1), BENCH_WORKFLOW_BUNDLE: bundlePath });
+    progress('starting the worker (lib/worker.js, its own process, the prebuilt workflow bundle) at PROBE_WAKE_POLL_SEC=1');
+    worker = await startWorker(WORKER_JS, serviceEnv('fast', fastLog, 1));
     const fastStartRssMb = round(memoryMb(worker.pid, 'VmRSS'), 1);
     const fastTail = client.workflow.getHandle('bench-tail-fast');
     await untilStamped(fastTail);
@@ -187,7 +181,7 @@ async function main(): Promise<void> {
 
     // --- default poll 30 s: sampled latency and idle cost ------------------------------------------
     const slowLog = auditLog('slow');
-    progress('starting lib/worker.js as it is (bundles at start-up) at the default poll (30 s)');
+    progress('starting a second lib/worker.js at the default poll (30 s)');
     worker = await startWorker(WORKER_JS, serviceEnv('slow', slowLog, 30));
     const slowTail = client.workflow.getHandle('bench-tail-slow');
     await untilStamped(slowTail);

@@ -61,7 +61,7 @@ export function renderReport(r: BenchResult): string {
     ['idle tail history events per hour, poll 30 s', `${ms(r.idle.historyEventsPerHour)} (${r.idle.historyEvents} in ${r.idle.windowS} s)`, '', ''],
     ['tail history across continue-as-new (limit 60, poll 0.2 s)', `longest run ${r.continueAsNew.maxHistoryLength} events over ${r.continueAsNew.runs} runs`, 'bounded', verdict(r.continueAsNew.runs > 1 && r.continueAsNew.maxHistoryLength <= r.continueAsNew.historyEventLimit + 40)],
     ['worker peak RSS during the storm', `${fixed(r.storm.peakRssMb, 0)} MB (${r.storm.peakRssSource})`, '≤ 250 MB', verdict(r.storm.peakRssMb <= 250)],
-    ['worker RSS: prebuilt bundle after start / lib/worker.js idle / lib/worker.js peak incl. start-up bundling', `${fixed(r.workerRssMb.prebuiltBundleAfterStart, 0)} / ${fixed(r.workerRssMb.libWorkerIdle, 0)} / ${fixed(r.workerRssMb.libWorkerLifetimePeak, 0)} MB`, '', ''],
+    ['worker RSS: after start (poll 1 s) / idle at poll 30 s / peak of the poll-30 s worker over its phase', `${fixed(r.workerRssMb.prebuiltBundleAfterStart, 0)} / ${fixed(r.workerRssMb.libWorkerIdle, 0)} / ${fixed(r.workerRssMb.libWorkerLifetimePeak, 0)} MB`, '', ''],
     ['worker SIGTERM → exit, poll 1 s / 30 s', `${ms(r.workerStopMs.poll1)} / ${ms(r.workerStopMs.poll30)} ms`, '', ''],
   ];
   const m = r.machine;

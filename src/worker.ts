@@ -12,6 +12,8 @@ import { installRuntime } from './runtime/telemetry';
 
 export { installRuntime };
 
+export const MAX_CACHED_WORKFLOWS = 250;
+
 /** Written by `npm run build` (scripts/bundle-workflows.mjs) next to the compiled worker. */
 export const PREBUILT_BUNDLE = path.join(__dirname, 'workflow-bundle.js');
 
@@ -41,6 +43,9 @@ export async function createProbeWakeWorker(options: ProbeWakeWorkerOptions): Pr
     // A worker that dies holds its cached workflows' next tasks this long before another worker may take
     // them (SDK default 10 s). Short, since replaying these small histories elsewhere is cheap.
     stickyQueueScheduleToStartTimeout: '3s',
+    // The SDK sizes its cache from V8's heap limit, which WORKER_NODE_FLAGS caps (about 100 at 384 MiB).
+    // Set here instead: a storm over many pairs runs that many investigations at once, and each is small.
+    maxCachedWorkflows: MAX_CACHED_WORKFLOWS,
   });
   // A read waiting for the audit log to grow holds nothing worth draining: end it as shutdown starts
   // (signal, runUntil or a direct call all go through shutdown()), not when the grace time runs out.

@@ -36,17 +36,19 @@ export function createAskModel(settings: EngineSettings, template: PromptTemplat
   const tools = TOOL_DEFINITIONS.map((tool, index) =>
     index === TOOL_DEFINITIONS.length - 1 ? { ...tool, cache_control: { type: 'ephemeral' as const } } : tool,
   );
+  // One client for the worker's life: its connections are kept alive and reused across turns.
+  let shared: Anthropic | undefined;
   return async function askModel({ messages, finalTurn }: AskModelInput): Promise<LlmTurn> {
     // Decided from our own config: without a key the SDK would go looking in a credential chain.
     if (!settings.apiKey) {
       throw ApplicationFailure.create({ type: FailureType.engineUnavailable, message: 'ANTHROPIC_API_KEY is not set' });
     }
-    const client = new Anthropic({
+    const client = (shared ??= new Anthropic({
       apiKey: settings.apiKey,
       baseURL: settings.baseUrl ?? null,
       maxRetries: 0, // one retry layer: Temporal's
       timeout: settings.requestTimeoutMs,
-    });
+    }));
     let response: Anthropic.Message;
     const stopHeartbeating = startHeartbeating();
     try {

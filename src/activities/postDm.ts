@@ -31,17 +31,19 @@ const TRANSIENT_PLATFORM_ERRORS = new Set(['ratelimited', 'internal_error', 'fat
 
 /** Opens the DM with the operator and posts the text. Throws typed failures; the workflow owns retries. */
 export function createPostDm(settings: SlackSettings) {
+  // One client for the worker's life: its connections are kept alive and reused across DMs.
+  let shared: WebClient | undefined;
   return async function postDm({ text, workflowId }: PostDmInput): Promise<PostDmResult> {
     if (!settings.botToken) throw notConfigured('slack_token_missing', 'SLACK_BOT_TOKEN is not set');
     if (!settings.operatorUserId) throw notConfigured('slack_operator_missing', 'SLACK_OPERATOR_USER_ID is not set');
 
-    const slack = new WebClient(settings.botToken, {
+    const slack = (shared ??= new WebClient(settings.botToken, {
       slackApiUrl: settings.apiUrl,
       retryConfig: { retries: 0 }, // no idempotency key: Temporal owns retries and knows the attempt
       rejectRateLimitedCalls: true,
       timeout: settings.requestTimeoutMs,
       logLevel: LogLevel.ERROR,
-    });
+    }));
     const stopHeartbeating = startHeartbeating();
     try {
       const opened = await slack.conversations.open({ users: settings.operatorUserId });

@@ -1,5 +1,6 @@
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { foldRepeats } from '../domain/debounce';
 import type { ReadBatch, ReadRequest } from '../domain/tailTypes';
 import { DEFAULT_READ_LIMITS, readAuditBatch, type ReadLimits } from './auditFile';
 import { FailureType } from '../domain/failures';
@@ -13,7 +14,9 @@ export type AuditReader = (request: ReadRequest, limits: ReadLimits) => Promise<
  * The tail's read step: new complete rows after the cursor, parsed; bad rows
  * logged with their offsets. With `waitMs` it first waits (heartbeating) for
  * the file to grow, so an idle tail costs one activity per poll interval and
- * a wake is picked up within milliseconds instead of at the next poll.
+ * a wake is picked up within milliseconds instead of at the next poll. With
+ * `foldRepeatsUnder` the wakes debounce will swallow come back as counts: a
+ * storm's read carries one wake per pair into history instead of every row.
  */
 export function createReadAuditLog(limits: ReadLimits = DEFAULT_READ_LIMITS, stopping?: AbortSignal, reader: AuditReader = readAuditBatch) {
   return async function readAuditLog(request: ReadRequest): Promise<ReadBatch> {
@@ -32,6 +35,10 @@ export function createReadAuditLog(limits: ReadLimits = DEFAULT_READ_LIMITS, sto
     for (const bad of batch.badRows) log.warn('skipped bad audit row', { path: request.path, offset: bad.offset, reason: bad.reason });
     if (batch.drainedRotated) log.info('read the rest of the rotated audit log', { path: request.path, rows: batch.rowsRead });
     if (batch.restartedBecause) log.info('audit log restarted from its start', { path: request.path, because: batch.restartedBecause });
+    if (request.foldRepeatsUnder) {
+      const { kept, repeats } = foldRepeats(batch.wakes, request.foldRepeatsUnder);
+      batch = { ...batch, wakes: kept, repeats };
+    }
     await failpoint('readAuditLog.read', { wakeIds: batch.wakes.map((wake) => wake.wakeId) });
     return batch;
   };

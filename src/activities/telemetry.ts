@@ -13,13 +13,16 @@ export interface AppendResult {
 /**
  * Appends one telemetry row to the audit log, at most once per (event,
  * workflow ID): a retry after a crash between write and completion finds the
- * row and does not write it again. Only retries look (a first attempt cannot
- * have written before), which keeps a storm of investigations cheap. One
- * write with O_APPEND keeps the line whole among the probes' own appends.
+ * row and does not write it again. A first attempt of an ordinary activity
+ * cannot have written before, so only its retries look. A local activity
+ * always looks: one whose worker died before the workflow task recorded its
+ * result runs again from attempt 1. One write with O_APPEND keeps the line
+ * whole among the probes' own appends.
  */
 export function createAppendTelemetryRow(auditLogPath: string) {
   return async function appendTelemetryRow(row: TelemetryRow): Promise<AppendResult> {
-    if (Context.current().info.attempt > 1 && (await alreadyWritten(auditLogPath, row))) return { appended: false };
+    const { attempt, isLocal } = Context.current().info;
+    if ((isLocal || attempt > 1) && (await alreadyWritten(auditLogPath, row))) return { appended: false };
     await fs.appendFile(auditLogPath, `${JSON.stringify(row)}\n`, { flag: 'a' });
     return { appended: true };
   };

@@ -87,8 +87,58 @@ export function stampWindow(
   };
 }
 
-export function countDebounced(table: WindowTable, window: OpenWindow): WindowTable {
-  return { ...table, [pairKey(window.probe, window.category)]: { ...window, debounced: window.debounced + 1 } };
+export function countDebounced(table: WindowTable, window: OpenWindow, wakes = 1): WindowTable {
+  return { ...table, [pairKey(window.probe, window.category)]: { ...window, debounced: window.debounced + wakes } };
+}
+
+/** Wakes of one pair and severity folded out of a read: certain to be debounced, so only counted. */
+export interface RepeatCount {
+  probe: string;
+  category: string;
+  severity: Severity;
+  count: number;
+}
+
+export function samePolicy(a: DebouncePolicy, b: DebouncePolicy): boolean {
+  return a.windowSeconds === b.windowSeconds && a.bypassCritical === b.bypassCritical;
+}
+
+/**
+ * Folds the wakes of one read that debounce is certain to swallow into
+ * counts, so a storm of repeats does not travel through history as payloads.
+ * The tail decides a whole read at one instant, and whatever the window table
+ * holds, a pair's first wake in the read leaves the pair's window open (it
+ * opened it, or fell inside it): every later wake of that pair in the same
+ * read is debounced, and counted on that window. Under critical bypass a
+ * critical wake opens a fresh window, so it is kept, and so is every wake of
+ * its pair before it (their count belongs to the window it replaces). With
+ * debounce off nothing is folded. `kept` keeps file order; deciding `kept`
+ * and then counting `repeats` gives the decisions and counts of deciding
+ * every wake.
+ */
+export function foldRepeats<W extends WakeKey>(wakes: W[], policy: DebouncePolicy): { kept: W[]; repeats: RepeatCount[] } {
+  if (policy.windowSeconds === 0) return { kept: wakes, repeats: [] };
+  const lastCritical = new Map<string, number>();
+  if (policy.bypassCritical) {
+    wakes.forEach((wake, index) => wake.severity === 'critical' && lastCritical.set(pairKey(wake.probe, wake.category), index));
+  }
+  const seenPairs = new Set<string>();
+  const kept: W[] = [];
+  const repeats = new Map<string, RepeatCount>();
+  wakes.forEach((wake, index) => {
+    const pair = pairKey(wake.probe, wake.category);
+    const certainlyDebounced = seenPairs.has(pair) && index > (lastCritical.get(pair) ?? -1);
+    seenPairs.add(pair);
+    if (!certainlyDebounced) {
+      kept.push(wake);
+      return;
+    }
+    const key = `${pair}:${wake.severity}`;
+    const repeat = repeats.get(key) ?? { probe: wake.probe, category: wake.category, severity: wake.severity, count: 0 };
+    repeat.count += 1;
+    repeats.set(key, repeat);
+  });
+  return { kept, repeats: [...repeats.values()] };
 }
 
 /** Drops expired windows so the table (and continue-as-new input) stays small. */

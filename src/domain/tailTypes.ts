@@ -1,4 +1,5 @@
 import type { Wake } from './auditRow';
+import type { DebouncePolicy, RepeatCount } from './debounce';
 
 /** Where the tail stopped: the file's identity and the byte after the last complete line. */
 export interface AuditCursor {
@@ -24,6 +25,8 @@ export interface ReadRequest {
    * than at the next poll.
    */
   waitMs?: number;
+  /** Fold the wakes this debounce policy is certain to swallow into counts (`foldRepeats`). */
+  foldRepeatsUnder?: DebouncePolicy;
 }
 
 /** rotated: new inode at the path; truncated: size shrank; replaced: same inode, different first bytes; created: appeared after start. */
@@ -37,6 +40,8 @@ export interface BadRow {
 export interface ReadBatch {
   cursor: AuditCursor;
   wakes: Wake[];
+  /** Wakes read but folded into counts under `foldRepeatsUnder`: debounced, every one (absent in older histories). */
+  repeats?: RepeatCount[];
   /** Complete lines consumed by this read (wakes, other events and bad rows). */
   rowsRead: number;
   badRows: BadRow[];

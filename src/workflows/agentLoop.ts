@@ -15,12 +15,14 @@ import type { Wake } from '../domain/auditRow';
 import type { Finding } from '../domain/dmText';
 import { FailureType, PERMANENT_ENGINE_ERRORS } from '../domain/failures';
 import { describeActivityFailure, fallbackReason } from './failureReasons';
+import { fileSteps } from './fileSteps';
 
 /** Fallback reason when the model still wanted tools on its last turn and never wrote any text. */
 export const STEP_CAP_REASON = 'step_cap_reached';
 
 // Local file reads bounded to a few MiB: 10 s is generous, and short enough that one lost with its worker is retried soon.
-const { prepareInvestigation, runInvestigationTool } = proxyActivities<Activities>({
+// Ordinary activities, unlike the prompt's preparation: each call's input stays in the history operators read.
+const { runInvestigationTool } = proxyActivities<Activities>({
   startToCloseTimeout: '10s',
   retry: { initialInterval: '1s', maximumAttempts: 3 },
 });
@@ -56,7 +58,7 @@ export async function runInvestigationAgent(wake: Wake, maxSteps: number): Promi
   const run: AgentRun = { finding: { investigated: false, reason: STEP_CAP_REASON }, turns: [], toolCalls: 0 };
   let bestText = '';
   try {
-    const prepared = await prepareInvestigation({ wake });
+    const prepared = await fileSteps().prepareInvestigation({ wake });
     run.promptVersion = prepared.promptVersion;
     const messages: AgentMessage[] = [{ role: 'user', content: prepared.user }];
     for (let turnNumber = 1; ; turnNumber++) {

@@ -1,11 +1,21 @@
-import { ApplicationFailure, TimeoutFailure } from '@temporalio/common';
+import { ApplicationFailure, TimeoutFailure, type TemporalFailure } from '@temporalio/common';
 import { ActivityFailure } from '@temporalio/workflow';
 import { FailureType } from '../domain/failures';
 
-/** The stable reason codes of the fallback DM. Anything that is not an activity failure is a bug: rethrown. */
+/**
+ * What an activity failed with. An ordinary activity's failure arrives
+ * wrapped in an ActivityFailure; a local activity's arrives as the failure
+ * itself (ApplicationFailure, TimeoutFailure). Anything else is a bug: rethrown.
+ */
+export function activityFailureCause(err: unknown): TemporalFailure | Error | undefined {
+  if (err instanceof ActivityFailure) return err.cause;
+  if (err instanceof ApplicationFailure || err instanceof TimeoutFailure) return err;
+  throw err;
+}
+
+/** The stable reason codes of the fallback DM. */
 export function fallbackReason(err: unknown): string {
-  if (!(err instanceof ActivityFailure)) throw err;
-  const cause = err.cause;
+  const cause = activityFailureCause(err);
   if (cause instanceof ApplicationFailure) {
     if (cause.type === FailureType.engineUnavailable) return 'engine_unavailable';
     return `engine_exception:${cause.type ?? 'Error'}`;
@@ -15,8 +25,7 @@ export function fallbackReason(err: unknown): string {
 }
 
 export function deliveryFailureReason(err: unknown): string {
-  if (!(err instanceof ActivityFailure)) throw err;
-  const cause = err.cause;
+  const cause = activityFailureCause(err);
   if (cause instanceof ApplicationFailure) {
     const code = typeof cause.details?.[0] === 'string' ? cause.details[0] : 'unknown';
     return cause.type === FailureType.slackNotConfigured ? code : `slack_error:${code}`;
@@ -26,6 +35,6 @@ export function deliveryFailureReason(err: unknown): string {
 }
 
 export function describeActivityFailure(err: unknown): string {
-  if (!(err instanceof ActivityFailure)) throw err;
-  return err.cause?.message ?? err.message;
+  const cause = activityFailureCause(err);
+  return cause?.message ?? (err as Error).message;
 }

@@ -1,5 +1,4 @@
 import {
-  ActivityFailure,
   getExternalWorkflowHandle,
   log,
   proxyActivities,
@@ -18,6 +17,7 @@ import { completedRow, startedRow, type TelemetryRow } from '../domain/telemetry
 import { runInvestigationAgent, type AgentRun } from './agentLoop';
 import { InvestigationOutcomeKey, ProbeNameKey, recordSpendSignal } from './definitions';
 import { deliveryFailureReason, describeActivityFailure } from './failureReasons';
+import { fileSteps } from './fileSteps';
 import * as metrics from './metrics';
 
 export { deliveryFailureReason, fallbackReason } from './failureReasons';
@@ -78,11 +78,6 @@ const { postDm } = proxyActivities<Activities>({
     maximumAttempts: 6,
     nonRetryableErrorTypes: [FailureType.slackNotConfigured, FailureType.slackPermanent],
   },
-});
-
-const { appendTelemetryRow } = proxyActivities<Activities>({
-  startToCloseTimeout: '10s',
-  retry: { initialInterval: '1s', maximumAttempts: 3 },
 });
 
 /**
@@ -200,9 +195,9 @@ async function settleSpend(spend: SpendGrant | undefined, spentUsd: number): Pro
 /** Telemetry is best effort: a full disk or a read-only log must not cost the operator the DM. */
 async function appendTelemetry(row: TelemetryRow): Promise<void> {
   try {
-    await appendTelemetryRow(row);
+    await fileSteps().appendTelemetryRow(row);
   } catch (err) {
-    if (!(err instanceof ActivityFailure)) throw err;
+    // Rethrows anything that is not an activity's failure.
     log.warn('could not append telemetry to the audit log', { event: row.event, error: describeActivityFailure(err) });
   }
 }

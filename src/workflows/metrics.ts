@@ -25,22 +25,25 @@ function count(name: string, value: number, description: string, tags: Record<st
   if (value > 0) metricMeter.createCounter(name, undefined, description).add(value, tags);
 }
 
-function keyTags(wake: Wake): Record<string, string> {
+function keyTags(wake: Pick<Wake, 'probe' | 'category'>): Record<string, string> {
   return { probe: wake.probe, category: wake.category };
 }
 
 export function batchRead(batch: ReadBatch): void {
   count(METRIC_NAMES.rowsRead, batch.rowsRead, 'Audit-log rows read by the tail');
   count(METRIC_NAMES.badRows, batch.badRows.length, 'Audit-log rows skipped as malformed');
-  for (const wake of batch.wakes) count(METRIC_NAMES.wakes, 1, 'probe.wake_requested rows read', { ...keyTags(wake), severity: wake.severity });
+  const wakesRead = (wake: Pick<Wake, 'probe' | 'category' | 'severity'>, wakes: number) =>
+    count(METRIC_NAMES.wakes, wakes, 'probe.wake_requested rows read', { ...keyTags(wake), severity: wake.severity });
+  for (const wake of batch.wakes) wakesRead(wake, 1);
+  for (const repeat of batch.repeats ?? []) wakesRead(repeat, repeat.count);
 }
 
 export function readError(): void {
   count(METRIC_NAMES.readErrors, 1, 'Tail cycles skipped because the audit log could not be read');
 }
 
-export function debounced(wake: Wake): void {
-  count(METRIC_NAMES.debounced, 1, 'Wakes inside an open debounce window (not investigated)', keyTags(wake));
+export function debounced(pair: Pick<Wake, 'probe' | 'category'>, wakes = 1): void {
+  count(METRIC_NAMES.debounced, wakes, 'Wakes inside an open debounce window (not investigated)', keyTags(pair));
 }
 
 export function investigationStarted(wake: Wake): void {

@@ -115,23 +115,30 @@ export async function probeTailWorkflow(input: TailInput): Promise<void> {
 /** Reads until caught up (at most MAX_READS_PER_TICK reads); true when a read failed. */
 async function tick(state: TailState, currentSettings: () => TailSettings, waitMs: number, pendingStarts: Set<Promise<void>>): Promise<boolean> {
   for (let read = 0; read < MAX_READS_PER_TICK; read++) {
-    const batch = await readNewRows(state, currentSettings(), read === 0 ? waitMs : 0);
-    if (!batch) return true;
+    const batch = await readNewRows(state, currentSettings, read === 0 ? waitMs : 0);
+    if (batch === 'failed') return true;
+    if (batch === 'read again') continue;
     // New settings may have arrived by signal while the read waited: decide with those.
     const settings = currentSettings();
-    const dispatches = debounceWakes(state, settings, batch.wakes);
+    const dispatches = debounceWakes(state, settings, batch);
     await startInvestigations(state, settings, dispatches, pendingStarts);
     if (batch.caughtUp || historyIsLong(settings)) return false;
   }
   return false;
 }
 
-/** tail + parse: one activity call; a failing read is counted and the cycle skipped. */
-async function readNewRows(state: TailState, settings: TailSettings, waitMs: number): Promise<ReadBatch | undefined> {
+/**
+ * tail + parse: one activity call; a failing read is counted and the cycle
+ * skipped. The read folds the wakes debounce is certain to swallow under the
+ * settings of the moment; if a signal changed the debounce settings while it
+ * ran, its rows are read again rather than decided under the old ones.
+ */
+async function readNewRows(state: TailState, currentSettings: () => TailSettings, waitMs: number): Promise<ReadBatch | 'failed' | 'read again'> {
+  const settings = currentSettings();
   let batch: ReadBatch;
   try {
     const wait = state.cursor ? waitMs : 0;
-    const request = { path: settings.auditLogPath, cursor: state.cursor, replayFromStart: settings.replayFromStart };
+    const request = { path: settings.auditLogPath, cursor: state.cursor, replayFromStart: settings.replayFromStart, foldRepeatsUnder: settings.debounce };
     batch = await readActivity(wait)(wait > 0 ? { ...request, waitMs: wait } : request);
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
@@ -139,13 +146,17 @@ async function readNewRows(state: TailState, settings: TailSettings, waitMs: num
     metrics.readError();
     state.lastReadError = describeActivityFailure(err);
     log.warn('audit log read failed; skipping this cycle', { error: state.lastReadError });
-    return undefined;
+    return 'failed';
+  }
+  if (batch.repeats?.length && !debounce.samePolicy(settings.debounce, currentSettings().debounce)) {
+    log.info('debounce settings changed during the read; reading those rows again');
+    return 'read again';
   }
   state.cursor = batch.cursor;
   state.lastReadError = undefined;
   state.counters.rowsRead += batch.rowsRead;
   state.counters.badRows += batch.badRows.length;
-  state.counters.wakes += batch.wakes.length;
+  state.counters.wakes += batch.wakes.length + repeatCount(batch);
   if (batch.drainedRotated) state.counters.rowsFromRotatedFile = (state.counters.rowsFromRotatedFile ?? 0) + batch.rowsRead;
   if (batch.restartedBecause) {
     state.counters.restarts += 1;
@@ -157,24 +168,37 @@ async function readNewRows(state: TailState, settings: TailSettings, waitMs: num
   return batch;
 }
 
-/** debounce: decisions in file order, on the workflow's deterministic clock. */
-function debounceWakes(state: TailState, settings: TailSettings, wakes: Wake[]): Dispatch[] {
+function repeatCount(batch: ReadBatch): number {
+  return (batch.repeats ?? []).reduce((sum, repeat) => sum + repeat.count, 0);
+}
+
+/** debounce: decisions in file order, on the workflow's deterministic clock; then the folded repeats counted. */
+function debounceWakes(state: TailState, settings: TailSettings, batch: ReadBatch): Dispatch[] {
   // Date.now() in workflow code is Temporal's replay-safe workflow time.
   const nowMs = Date.now();
   state.windows = debounce.pruneExpired(state.windows, nowMs);
   const dispatches: Dispatch[] = [];
-  for (const wake of wakes) {
+  for (const wake of batch.wakes) {
     const decision = debounce.decide(state.windows, wake, nowMs, settings.debounce);
     if (decision.action === 'debounce') {
-      state.windows = debounce.countDebounced(state.windows, decision.window);
-      state.counters.debounced += 1;
-      metrics.debounced(wake);
+      countDebounced(state, decision.window, wake, 1);
       continue;
     }
     state.windows = debounce.stampWindow(state.windows, wake, decision.windowKey, nowMs, settings.debounce);
     dispatches.push({ wake, windowKey: decision.windowKey });
   }
+  for (const repeat of batch.repeats ?? []) {
+    // The pair's first wake in this read left its window open (debounce.foldRepeats).
+    const window = state.windows[debounce.pairKey(repeat.probe, repeat.category)];
+    countDebounced(state, window, repeat, repeat.count);
+  }
   return dispatches;
+}
+
+function countDebounced(state: TailState, window: debounce.OpenWindow | undefined, pair: { probe: string; category: string }, wakes: number): void {
+  if (window) state.windows = debounce.countDebounced(state.windows, window, wakes);
+  state.counters.debounced += wakes;
+  metrics.debounced(pair, wakes);
 }
 
 /**
@@ -214,8 +238,7 @@ async function startInvestigations(state: TailState, settings: TailSettings, dis
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       if (spend.granted) state.spend = costLadder.settle(state.spend, spend.day, spend.reservedUsd, 0);
-      state.counters.debounced += 1;
-      metrics.debounced(wake);
+      countDebounced(state, undefined, wake, 1);
       log.info('investigation already exists for this window; counted as debounced', { workflowId });
     }
   });

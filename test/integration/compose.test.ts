@@ -8,6 +8,7 @@ import { promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/config';
+import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../src/runtime/workerProcessTuning';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../src/workflows/definitions';
 import { composeCheckBinary, loadCompose, type ComposeProject } from '../support/composeCheck';
 
@@ -114,6 +115,14 @@ describe('docker-compose.yml against the Compose Specification (compose-go loade
     expect(service.healthcheck!.test).toEqual(['CMD', 'node', 'lib/healthcheck.js']);
   });
 
+  it('runs its Temporal server with the dynamic config file in deploy/, which turns eager activity dispatch on', () => {
+    const temporal = project.services.temporal!;
+    const configPath = temporal.environment!.DYNAMIC_CONFIG_FILE_PATH;
+    const mount = temporal.volumes?.find((v) => v.target === configPath);
+    expect(mount).toMatchObject({ type: 'bind', source: path.join(ROOT, 'deploy', 'temporal-dynamicconfig.yaml'), read_only: true });
+    expect(readFileSync(mount!.source!, 'utf8')).toMatch(/^system\.enableActivityEagerExecution:\n {2}- value: true$/m);
+  });
+
   it('registers the four Keyword search attributes investigations carry', () => {
     const script = (project.services['temporal-setup']!.command ?? []).join('\n');
     expect([...SEARCH_ATTRIBUTE_NAMES].sort()).toEqual(['InvestigationOutcome', 'IssueCategory', 'ProbeName', 'ProbeSeverity']);
@@ -139,8 +148,17 @@ describe('Dockerfile', () => {
     expect(users).toEqual(['node']);
     expect(runtime.indexOf('USER node')).toBeLessThan(runtime.indexOf('CMD '));
     expect(runtime).toMatch(/^HEALTHCHECK .*CMD \["node", "lib\/healthcheck.js"\]$/m);
-    expect(runtime).toMatch(/^CMD \["node", "lib\/worker.js"\]$/m);
+    expect(runtime).toMatch(/^CMD \["node", ("--[^"]+", )*"lib\/worker.js"\]$/m);
     expect(runtime).not.toMatch(/npm (install|ci)/);
+  });
+
+  it('starts the worker with the process tuning of src/runtime/workerProcessTuning.ts, as `npm start` does', () => {
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(runtime)![1]!) as string[];
+    expect(cmd).toEqual(['node', ...WORKER_NODE_FLAGS, 'lib/worker.js']);
+    for (const [name, value] of Object.entries(WORKER_PROCESS_ENV)) expect(runtime).toMatch(new RegExp(`^ENV ${name}=${value}$`, 'm'));
+    const start = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start as string;
+    const env = Object.entries(WORKER_PROCESS_ENV).map(([name, value]) => `${name}=${value}`);
+    expect(start).toBe([...env, 'node', ...WORKER_NODE_FLAGS, 'lib/main.js'].join(' '));
   });
 
   it('copies only files that exist and that .dockerignore lets through', async () => {

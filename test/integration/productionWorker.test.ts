@@ -17,6 +17,7 @@ import { FakeAnthropic, FAKE_DIAGNOSIS } from '../support/fakeAnthropic';
 import { FakeSlack } from '../support/fakeSlack';
 import { fixtureLines } from '../support/fixtures';
 import { metricSum, scrape, scrapeText } from '../support/prometheus';
+import { localActivitiesRecorded } from '../support/history';
 import { devServerEnv, eventually } from '../support/temporal';
 import { assertBuilt, freePort, startWorkerProcess, WORKER_JS, type WorkerProcess } from '../support/workerProcess';
 
@@ -194,8 +195,10 @@ describe('node lib/worker.js (production entry)', () => {
       .map((e) => EventType[e.eventType ?? 0])
       .filter((name) => name?.startsWith('EVENT_TYPE_ACTIVITY_TASK_'));
     const scheduled = (events ?? []).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
-    // telemetry (started row), prepare, then the slow model turn: each scheduled, started and completed; nothing failed or cancelled.
-    expect(scheduled).toEqual(['appendTelemetryRow', 'prepareInvestigation', 'askModel']);
+    // telemetry (started row) and prepare ran as local activities, recorded as markers; then the slow model turn
+    // was scheduled, started and completed; nothing failed or cancelled.
+    expect(localActivitiesRecorded(events ?? [])).toEqual(['appendTelemetryRow', 'prepareInvestigation']);
+    expect(scheduled).toEqual(['askModel']);
     expect(activityEvents).toEqual(scheduled.flatMap(() => ['EVENT_TYPE_ACTIVITY_TASK_SCHEDULED', 'EVENT_TYPE_ACTIVITY_TASK_STARTED', 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED']));
     expect((await handle.describe()).status.name).toBe('RUNNING');
 

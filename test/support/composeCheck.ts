@@ -38,6 +38,7 @@ export interface ComposeService {
   restart?: string;
   depends_on?: Record<string, { condition: string; required?: boolean }>;
   environment?: Record<string, string | null>;
+  volumes?: Array<{ type: string; source?: string; target: string; read_only?: boolean }>;
   entrypoint?: string[] | null;
   command?: string[] | null;
   stop_grace_period?: string;

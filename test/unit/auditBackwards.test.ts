@@ -87,4 +87,13 @@ describe('appendTelemetryRow', () => {
     await attempt(1).run(append, row);
     expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(2);
   });
+
+  it('a local activity looks even on attempt 1: one lost with its worker before its result was recorded runs again from 1', async () => {
+    const append = createAppendTelemetryRow(file);
+    const row = startedRow(flyWake(), 'probe-investigation:fly:auth:w-7f3a', 0);
+    const local = new MockActivityEnvironment({ attempt: 1, isLocal: true });
+    expect(await local.run(append, row)).toEqual({ appended: true });
+    expect(await local.run(append, row)).toEqual({ appended: false });
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(1);
+  });
 });

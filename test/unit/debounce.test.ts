@@ -1,6 +1,9 @@
 import {
+  countDebounced,
   decide,
+  foldRepeats,
   investigationWorkflowId,
+  pairKey,
   parseResetScope,
   pruneExpired,
   resetWindows,
@@ -144,5 +147,71 @@ describe('parseResetScope', () => {
     [['fly'], /JSON object/],
   ])('refuses %j instead of clearing everything', (input, error) => {
     expect(parseResetScope(input)).toEqual({ error: expect.stringMatching(error) });
+  });
+});
+
+describe('foldRepeats', () => {
+  /** Every wake decided one by one, as the tail did before folding: dispatches, windows and counts. */
+  function decideAll(wakes: WakeKey[], table: WindowTable, nowMs: number, p: DebouncePolicy) {
+    const dispatched: string[] = [];
+    let debounced = 0;
+    for (const w of wakes) {
+      const decision = decide(table, w, nowMs, p);
+      if (decision.action === 'debounce') {
+        table = countDebounced(table, decision.window);
+        debounced += 1;
+      } else {
+        dispatched.push(`${w.wakeId}@${decision.windowKey}`);
+        table = stampWindow(table, w, decision.windowKey, nowMs, p);
+      }
+    }
+    return { dispatched, table, debounced };
+  }
+
+  /** The kept wakes decided one by one, then the repeats counted onto their pairs' windows. */
+  function decideFolded(wakes: WakeKey[], table: WindowTable, nowMs: number, p: DebouncePolicy) {
+    const { kept, repeats } = foldRepeats(wakes, p);
+    const result = decideAll(kept, table, nowMs, p);
+    for (const repeat of repeats) {
+      const window = result.table[pairKey(repeat.probe, repeat.category)]!;
+      result.table = countDebounced(result.table, window, repeat.count);
+      result.debounced += repeat.count;
+    }
+    return { ...result, kept: kept.length, repeats: repeats.reduce((sum, r) => sum + r.count, 0) };
+  }
+
+  it('gives the same decisions, windows and counts as deciding every wake (600 random reads)', () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const severities = ['critical', 'warning', 'info'] as const;
+    let folded = 0;
+    for (let round = 0; round < 600; round++) {
+      const p: DebouncePolicy = { windowSeconds: pick([0, 600]), bypassCritical: pick([false, true]) };
+      let table: WindowTable = {};
+      for (const probe of ['fly', 'pg']) {
+        if (random() < 0.5) table = stampWindow(table, wake(`old-${probe}`, probe), `old-${probe}`, T0 - pick([10, 700]) * 1000, { ...p, windowSeconds: 600 });
+      }
+      const wakes = Array.from({ length: Math.floor(random() * 12) }, (_, i) => wake(`w${i}`, pick(['fly', 'pg']), 'auth', pick(severities)));
+      const { kept, repeats, ...viaFold } = decideFolded(wakes, table, T0, p);
+      expect(viaFold).toEqual(decideAll(wakes, table, T0, p));
+      expect(kept + repeats).toBe(wakes.length);
+      folded += repeats;
+    }
+    expect(folded).toBeGreaterThan(500);
+  });
+
+  it('keeps file order, the first wake of each pair, and under bypass each critical wake and its pair before it; folds nothing with debounce off', () => {
+    const wakes = [wake('a1'), wake('b1', 'pg'), wake('a2'), wake('a3', 'fly', 'auth', 'critical'), wake('b2', 'pg'), wake('a4')];
+    expect(foldRepeats(wakes, policy)).toEqual({
+      kept: [wakes[0], wakes[1]],
+      repeats: [
+        { probe: 'fly', category: 'auth', severity: 'warning', count: 2 },
+        { probe: 'fly', category: 'auth', severity: 'critical', count: 1 },
+        { probe: 'pg', category: 'auth', severity: 'warning', count: 1 },
+      ],
+    });
+    expect(foldRepeats(wakes, { ...policy, bypassCritical: true }).kept.map((w) => w.wakeId)).toEqual(['a1', 'b1', 'a2', 'a3']);
+    expect(foldRepeats(wakes, { ...policy, windowSeconds: 0 })).toEqual({ kept: wakes, repeats: [] });
   });
 });

@@ -5,7 +5,10 @@
  * to the fakes. Each row asserts the exact outcome and how many requests the
  * fake received. docs/reliability.md quotes this table.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -31,6 +34,8 @@ let slackBase: string;
 let anthropicBase: string;
 let refusedBase: string;
 let n = 0;
+// The investigations' own telemetry rows go here (the faults under test are the LLM's and Slack's).
+const auditDir = mkdtempSync(path.join(tmpdir(), 'probe-wake-faults-'));
 
 beforeAll(async () => {
   [env, slackBase, anthropicBase, refusedBase] = await Promise.all([timeSkippingEnv(), slack.start(), anthropic.start(), closedPortUrl()]);
@@ -38,6 +43,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all([env?.teardown(), slack.stop(), anthropic.stop()]);
+  rmSync(auditDir, { recursive: true, force: true });
 });
 beforeEach(() => {
   slack.reset();
@@ -56,7 +62,7 @@ async function closedPortUrl(): Promise<string> {
 async function investigate(anthropicUrl = anthropicBase, wake = flyWake()): Promise<InvestigationOutcome> {
   const taskQueue = `faults-${++n}`;
   const config = loadConfig({
-    AUDIT_LOG_PATH: '/nonexistent/audit.jsonl',
+    AUDIT_LOG_PATH: path.join(auditDir, 'audit.jsonl'),
     SLACK_BOT_TOKEN: 'xoxb-fault-table',
     SLACK_OPERATOR_USER_ID: 'U024BE7LH',
     SLACK_API_URL: slack.apiUrl(slackBase),

@@ -18,8 +18,13 @@ interface Recorded {
 }
 
 const DIR = path.resolve(__dirname, '..', 'fixtures', 'histories');
-const INDEX = JSON.parse(readFileSync(path.join(DIR, 'index.json'), 'utf8')) as Recorded[];
-const history = (r: Recorded) => JSON.parse(readFileSync(path.join(DIR, r.file), 'utf8')) as { events: Array<{ eventType: string }> };
+/** Recorded before the investigation's file steps became local activities (LOCAL_FILE_STEPS_PATCH): still running somewhere. */
+const EARLIER = 'before-local-file-steps';
+const index = (dir: string) => (JSON.parse(readFileSync(path.join(DIR, dir, 'index.json'), 'utf8')) as Recorded[]).map((r) => ({ ...r, file: path.join(dir, r.file) }));
+const CURRENT = index('.').map((r) => ({ ...r, file: path.basename(r.file) }));
+const INDEX = [...CURRENT, ...index(EARLIER)];
+const history = (r: Recorded) =>
+  JSON.parse(readFileSync(path.join(DIR, r.file), 'utf8')) as { events: Array<{ eventType: string; markerRecordedEventAttributes?: { markerName?: string } }> };
 const histories = (records: Recorded[]) => records.map((r) => ({ workflowId: r.workflowId, history: history(r) }));
 
 async function replayAll(bundle: WorkflowBundleWithSourceMap, records: Recorded[]) {
@@ -31,24 +36,25 @@ async function replayAll(bundle: WorkflowBundleWithSourceMap, records: Recorded[
 beforeAll(() => quietRuntime());
 
 describe('recorded histories', () => {
-  it('cover the happy path, a tool-using investigation, the fallback, a Slack failure and a tail run with debounce and continue-as-new', () => {
-    expect(INDEX.map((r) => r.file).sort()).toEqual([
-      'investigation-fallback.json',
-      'investigation-happy.json',
-      'investigation-slack-failure.json',
-      'investigation-with-tools.json',
-      'tail-debounce-continue-as-new.json',
-    ]);
-    const events = (file: string) => history(INDEX.find((r) => r.file === file)!).events.map((e) => e.eventType);
-    // started row, prepare, model turn(s) [+ tool], DM, completed row
-    const activities = { 'investigation-fallback.json': 5, 'investigation-happy.json': 5, 'investigation-slack-failure.json': 5, 'investigation-with-tools.json': 7 };
-    for (const [file, count] of Object.entries(activities)) {
-      expect(events(file).at(-1)).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
-      expect(events(file).filter((t) => t === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED')).toHaveLength(count);
+  it('cover the happy path, a tool-using investigation, the fallback, a Slack failure and a tail run with debounce and continue-as-new, from this code and the code before it', () => {
+    const files = ['investigation-fallback.json', 'investigation-happy.json', 'investigation-slack-failure.json', 'investigation-with-tools.json', 'tail-debounce-continue-as-new.json'];
+    expect(INDEX.map((r) => r.file).sort()).toEqual([...files.map((f) => path.join(EARLIER, f)), ...files].sort());
+    const events = (file: string) => history(INDEX.find((r) => r.file === file)!).events;
+    const count = (file: string, type: string) => events(file).filter((e) => e.eventType === type).length;
+    const localActivities = (file: string) => events(file).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length;
+    // Now: model turn(s) [+ tool] and DM are activities; started row, prepare and completed row local activities.
+    // Before: all five (seven with a tool call and a second turn) were activities.
+    const activities = { 'investigation-fallback.json': 2, 'investigation-happy.json': 2, 'investigation-slack-failure.json': 2, 'investigation-with-tools.json': 4 };
+    for (const [file, scheduled] of Object.entries(activities)) {
+      for (const [recorded, expected] of [[file, { scheduled, local: 3 }], [path.join(EARLIER, file), { scheduled: scheduled + 3, local: 0 }]] as const) {
+        expect(events(recorded).at(-1)!.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
+        expect({ recorded, scheduled: count(recorded, 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED'), local: localActivities(recorded) }).toEqual({ recorded, ...expected });
+      }
     }
-    const tail = events('tail-debounce-continue-as-new.json');
-    expect(tail.at(-1)).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW');
-    expect(tail.filter((t) => t === 'EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED')).toHaveLength(3);
+    for (const tail of ['tail-debounce-continue-as-new.json', path.join(EARLIER, 'tail-debounce-continue-as-new.json')]) {
+      expect(events(tail).at(-1)!.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW');
+      expect(count(tail, 'EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED')).toBe(3);
+    }
   });
 });
 
@@ -64,7 +70,7 @@ describe('replay against the current workflow code', () => {
     const altered = await bundleWorkflowCode({ workflowsPath: require.resolve('./replay/alteredWorkflows'), logger: new DefaultLogger('WARN') });
     const investigations = INDEX.filter((r) => r.workflowType === 'probeInvestigationWorkflow');
     const results = await replayAll(altered, investigations);
-    expect(results).toHaveLength(4);
+    expect(results).toHaveLength(8);
     for (const result of results) expect(result.error).toBeInstanceOf(DeterminismViolationError);
     // The tail is unchanged in that module and still replays.
     const tail = await replayAll(altered, INDEX.filter((r) => r.workflowType === 'probeTailWorkflow'));

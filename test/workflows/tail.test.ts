@@ -309,4 +309,17 @@ describe('probeTailWorkflow', () => {
       await untilInvestigations(h, 2);
     });
   });
+
+  it('reads again when debounce is turned off while a read that folds repeats is waiting', async () => {
+    // An hour's poll: the read in flight was asked for under the 600 s window and folds repeats under it.
+    await withTail({ pollSeconds: 3600 }, async (h) => {
+      const before = await h.state();
+      await h.handle.signal(updateSettingsSignal, { ...before.settings, debounce: { windowSeconds: 0, bypassCritical: false } });
+      await eventually(async () => ((await h.state()).settings.debounce.windowSeconds === 0 ? true : undefined), 30_000, 'the new settings');
+      h.append(wakeRow('w-1'), wakeRow('w-2'), wakeRow('w-3'));
+      const state = await untilInvestigations(h, 3);
+      expect(h.investigated.sort()).toEqual(['w-1', 'w-2', 'w-3']);
+      expect(state.counters).toMatchObject({ wakes: 3, investigationsStarted: 3, debounced: 0 });
+    });
+  });
 });

@@ -1,0 +1,29 @@
+import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+
+/**
+ * Investigations from before this patch ran these steps as ordinary
+ * activities; the patch keeps their histories replaying. Once none is left it
+ * can be deprecated (deprecatePatch), then removed.
+ */
+export const LOCAL_FILE_STEPS_PATCH = 'probe-wake-local-file-steps';
+
+type FileSteps = Pick<Activities, 'prepareInvestigation' | 'appendTelemetryRow'>;
+
+// Local file work bounded to a few MiB: 10 s is generous, and short enough that one lost with its worker is retried soon.
+const FILE_STEP_OPTIONS = { startToCloseTimeout: '10s', retry: { initialInterval: '1s', maximumAttempts: 3 } } as const;
+
+const asActivities = proxyActivities<FileSteps>(FILE_STEP_OPTIONS);
+const asLocalActivities = proxyLocalActivities<FileSteps>(FILE_STEP_OPTIONS);
+
+/**
+ * Preparing the prompt and appending a telemetry row read or write a local
+ * file in milliseconds. As local activities they run inside the workflow task
+ * that asks for them: two server round trips fewer before the model is asked,
+ * and one fewer after the DM. Their results are still recorded (as markers),
+ * so replay never runs them again; a worker lost mid-task runs them again,
+ * which the telemetry step guards against (src/activities/telemetry.ts).
+ */
+export function fileSteps(): FileSteps {
+  return patched(LOCAL_FILE_STEPS_PATCH) ? asLocalActivities : asActivities;
+}
