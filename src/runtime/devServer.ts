@@ -12,8 +12,6 @@ export interface DevServerOptions {
   /** Absent: in memory (tests). */
   dbFile?: string;
   readyTimeoutMs?: number;
-  /** More `start-dev` flags, e.g. `--dynamic-config-value` (experiments, the bench). */
-  extraArgs?: string[];
 }
 
 export interface DevServer {
@@ -59,7 +57,6 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...SERVER_DYNAMIC_CONFIG,
     '--log-level', 'warn',
     ...searchAttributeFlags(),
-    ...(options.extraArgs ?? []),
   ];
   // Own process group: a terminal's Ctrl-C reaches us first, so the worker drains before the server stops.
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
