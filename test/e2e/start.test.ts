@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -138,6 +138,8 @@ describe('npm start entry', () => {
       expect(firstStop.code).toBe(0);
       expect(firstStop.devServerPid).toBeDefined();
       expect(isAlive(firstStop.devServerPid!)).toBe(false); // no orphan: server stopped after the worker
+      // SQLite header bytes 18-19 (file format write/read version) are 2 in write-ahead-log mode, 1 otherwise.
+      expect([...readFileSync(env.TEMPORAL_DEV_DB_FILE!).subarray(18, 20)]).toEqual([2, 2]);
 
       expect(firstState.counters).toMatchObject({ rowsRead: 14, wakes: 4, investigationsStarted: 3, debounced: 1, badRows: 0 });
       expect(slack.posted.map((dm) => dm.text.split('\n')[0]).sort()).toEqual(
