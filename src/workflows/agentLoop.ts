@@ -15,17 +15,13 @@ import type { Wake } from '../domain/auditRow';
 import type { Finding } from '../domain/dmText';
 import { FailureType, PERMANENT_ENGINE_ERRORS } from '../domain/failures';
 import { describeActivityFailure, fallbackReason } from './failureReasons';
-import { fileSteps } from './fileSteps';
+import { fileSteps, FILE_STEP_OPTIONS } from './fileSteps';
 
 /** Fallback reason when the model still wanted tools on its last turn and never wrote any text. */
 export const STEP_CAP_REASON = 'step_cap_reached';
 
-// Local file reads bounded to a few MiB: 10 s is generous, and short enough that one lost with its worker is retried soon.
-// Ordinary activities, unlike the prompt's preparation: each call's input stays in the history operators read.
-const { runInvestigationTool } = proxyActivities<Activities>({
-  startToCloseTimeout: '10s',
-  retry: { initialInterval: '1s', maximumAttempts: 3 },
-});
+// Local file reads like the file steps, but ordinary activities: each call's input stays in the history operators read.
+const { runInvestigationTool } = proxyActivities<Activities>(FILE_STEP_OPTIONS);
 
 // heartbeatTimeout: askModel heartbeats while waiting on HTTP, so a worker that died mid-call
 // costs a retry 5 s later instead of at the start-to-close timeout (docs/reliability.md).

@@ -11,7 +11,7 @@ export const LOCAL_FILE_STEPS_PATCH = 'probe-wake-local-file-steps';
 type FileSteps = Pick<Activities, 'prepareInvestigation' | 'appendTelemetryRow'>;
 
 // Local file work bounded to a few MiB: 10 s is generous, and short enough that one lost with its worker is retried soon.
-const FILE_STEP_OPTIONS = { startToCloseTimeout: '10s', retry: { initialInterval: '1s', maximumAttempts: 3 } } as const;
+export const FILE_STEP_OPTIONS = { startToCloseTimeout: '10s', retry: { initialInterval: '1s', maximumAttempts: 3 } } as const;
 
 const asActivities = proxyActivities<FileSteps>(FILE_STEP_OPTIONS);
 const asLocalActivities = proxyLocalActivities<FileSteps>(FILE_STEP_OPTIONS);
