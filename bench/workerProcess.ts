@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../src/runtime/workerProcessTuning';
+import { workerProcessCommand } from '../src/runtime/workerProcessTuning';
 import { sleep } from './workload';
 import { freePort } from '../test/support/ports';
 export { freePort };
@@ -17,7 +17,8 @@ export interface WorkerProcess {
  * only through env like a deployment: its CPU and memory are then its own.
  */
 export async function startWorker(workerJs: string, env: NodeJS.ProcessEnv, readyTimeoutMs = 120_000): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, workerJs], { env: { ...WORKER_PROCESS_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const command = workerProcessCommand(workerJs, env);
+  const child = spawn(process.execPath, command.args, { env: command.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const keep = (chunk: Buffer) => {
     out = (out + chunk.toString('utf8')).slice(-20_000);

@@ -15,3 +15,8 @@
  */
 export const WORKER_NODE_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=384'] as const;
 export const WORKER_PROCESS_ENV = { MALLOC_ARENA_MAX: '2' } as const;
+
+/** `node` arguments and environment that start `entry` as a tuned worker process (bench and tests spawn it so). */
+export function workerProcessCommand(entry: string, env: NodeJS.ProcessEnv): { args: string[]; env: NodeJS.ProcessEnv } {
+  return { args: [...WORKER_NODE_FLAGS, entry], env: { ...WORKER_PROCESS_ENV, ...env } };
+}

@@ -13,7 +13,7 @@ import { investigationWorkflowId } from '../../src/domain/debounce';
 import { startDevServer, type DevServer } from '../../src/runtime/devServer';
 import { FAILPOINTS_ENV } from '../../src/runtime/failpoints';
 import { ensureTailWorkflow } from '../../src/runtime/tailWorkflow';
-import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../src/runtime/workerProcessTuning';
+import { workerProcessCommand } from '../../src/runtime/workerProcessTuning';
 import { PROJECT_ROOT, resolveTool, TEMPORAL_CLI } from '../../src/runtime/temporalTools';
 import { getStateQuery } from '../../src/workflows/definitions';
 import type { InvestigationOutcome } from '../../src/workflows/investigation';
@@ -122,7 +122,8 @@ export class WorkerProcess {
 
   static spawn(env: NodeJS.ProcessEnv, logFile: string): WorkerProcess {
     if (!existsSync(WORKER_ENTRY)) throw new Error(`${WORKER_ENTRY} is missing: run \`npm run build:chaos\` (npm test's pretest does)`);
-    const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, WORKER_ENTRY], { env: { ...WORKER_PROCESS_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const command = workerProcessCommand(WORKER_ENTRY, env);
+    const child = spawn(process.execPath, command.args, { env: command.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const log = createWriteStream(logFile, { flags: 'a' });
     child.stderr!.pipe(log, { end: false });
     let seen = '';

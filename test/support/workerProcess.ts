@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../src/runtime/workerProcessTuning';
+import { workerProcessCommand } from '../../src/runtime/workerProcessTuning';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { eventually } from './temporal';
@@ -27,7 +27,8 @@ export interface WorkerProcess {
 
 /** Spawns `node lib/worker.js` and waits for its `worker started` log line. */
 export async function startWorkerProcess(env: NodeJS.ProcessEnv, readyTimeoutMs = 60_000): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, WORKER_JS], { env: { ...WORKER_PROCESS_ENV, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const command = workerProcessCommand(WORKER_JS, env);
+  const child = spawn(process.execPath, command.args, { env: command.env, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
