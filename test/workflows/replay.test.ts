@@ -21,8 +21,7 @@ const DIR = path.resolve(__dirname, '..', 'fixtures', 'histories');
 /** Recorded before the investigation's file steps became local activities (LOCAL_FILE_STEPS_PATCH): still running somewhere. */
 const EARLIER = 'before-local-file-steps';
 const index = (dir: string) => (JSON.parse(readFileSync(path.join(DIR, dir, 'index.json'), 'utf8')) as Recorded[]).map((r) => ({ ...r, file: path.join(dir, r.file) }));
-const CURRENT = index('.').map((r) => ({ ...r, file: path.basename(r.file) }));
-const INDEX = [...CURRENT, ...index(EARLIER)];
+const INDEX = [...index('.'), ...index(EARLIER)];
 const history = (r: Recorded) =>
   JSON.parse(readFileSync(path.join(DIR, r.file), 'utf8')) as { events: Array<{ eventType: string; markerRecordedEventAttributes?: { markerName?: string } }> };
 const histories = (records: Recorded[]) => records.map((r) => ({ workflowId: r.workflowId, history: history(r) }));
