@@ -12,7 +12,7 @@ import { installRuntime } from './runtime/telemetry';
 
 export { installRuntime };
 
-export const MAX_CACHED_WORKFLOWS = 250;
+const MAX_CACHED_WORKFLOWS = 250;
 
 /** Written by `npm run build` (scripts/bundle-workflows.mjs) next to the compiled worker. */
 export const PREBUILT_BUNDLE = path.join(__dirname, 'workflow-bundle.js');
