@@ -89,7 +89,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
-      const stopped = await Promise.race([exited.then(() => true), delay(15_000).then(() => false)]);
+      // The timer is cleared once the race is over: left running, it held `npm start` open 15 s after it stopped.
+      let timer: NodeJS.Timeout | undefined;
+      const stopped = await Promise.race([
+        exited.then(() => true),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 15_000))),
+      ]);
+      clearTimeout(timer);
       if (!stopped) {
         child.kill('SIGKILL');
         await exited;

@@ -31,10 +31,26 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** How long the process may take to exit once it logged "probe-wake stopped": far above the ~0.3 s it takes. */
+const EXIT_AFTER_STOPPED_BOUND_MS = 10_000;
+
+interface Stopped {
+  code: number | null;
+  /** The dev server's pid, from the ready log line. */
+  devServerPid: number | undefined;
+  /** Evidence, not asserted: signal to "probe-wake stopped", and "stopped" to exit. */
+  stoppedAfterMs: number;
+  exitedAfterStoppedMs: number;
+}
+
 interface RunningService {
   output(): string;
-  /** SIGTERM, then wait: returns the exit code and the dev server's pid (from the ready log line). */
-  stop(): Promise<{ code: number | null; devServerPid: number | undefined }>;
+  /**
+   * Sends `signal` (SIGINT is Ctrl-C), waits for "probe-wake stopped", then
+   * for the exit; throws if the process is still alive EXIT_AFTER_STOPPED_BOUND_MS
+   * after it said it stopped (something left running holds it open).
+   */
+  stop(signal?: NodeJS.Signals): Promise<Stopped>;
 }
 
 async function startService(env: NodeJS.ProcessEnv, cwd: string): Promise<RunningService> {
@@ -43,14 +59,28 @@ async function startService(env: NodeJS.ProcessEnv, cwd: string): Promise<Runnin
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let exitCode: number | null | undefined;
+  child.once('exit', (code) => (exitCode = code));
   const service: RunningService = {
     output: () => `${stderr}\n${stdout}`,
-    async stop() {
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
       const ready = /"devServerPid":(\d+)/.exec(stdout);
-      child.kill('SIGTERM');
-      const code = await exited;
-      return { code, devServerPid: ready ? Number(ready[1]) : undefined };
+      const signalledAt = Date.now();
+      child.kill(signal);
+      await eventually(() => (stdout.includes('"msg":"probe-wake stopped"') || exitCode !== undefined ? true : undefined), 60_000, 'probe-wake stopped');
+      const stoppedAt = Date.now();
+      const code = await eventually(() => exitCode, EXIT_AFTER_STOPPED_BOUND_MS, `exit after "probe-wake stopped" (${signal})`).catch(
+        (err: Error) => {
+          child.kill('SIGKILL');
+          throw err;
+        },
+      );
+      return {
+        code,
+        devServerPid: ready ? Number(ready[1]) : undefined,
+        stoppedAfterMs: stoppedAt - signalledAt,
+        exitedAfterStoppedMs: Date.now() - stoppedAt,
+      };
     },
   };
   try {
@@ -133,7 +163,7 @@ describe('npm start entry', () => {
           return s.counters.rowsRead >= 14 ? s : undefined;
         });
       } finally {
-        firstStop = await first.stop();
+        firstStop = await first.stop('SIGINT'); // Ctrl-C
       }
       expect(firstStop.code).toBe(0);
       expect(firstStop.devServerPid).toBeDefined();
@@ -149,6 +179,7 @@ describe('npm start entry', () => {
       expect(firstState.windows.map((w) => w.windowKey).sort()).toEqual(['w-7f3a', 'w-81c0', 'w-81c1']);
       expect(first.output()).not.toMatch(/xoxb-e2e-token|sk-ant-e2e-key/);
       recordLatency(appendedAt, slack);
+      recordStop('sigint', firstStop);
 
       // Second run on the same SQLite file with another debounce setting: the running tail
       // is left in place, takes the new setting, and keeps its cursor, windows and counters.
@@ -165,6 +196,7 @@ describe('npm start entry', () => {
       } finally {
         const secondStop = await second.stop();
         expect(secondStop.code).toBe(0);
+        recordStop('sigterm', secondStop);
       }
     } finally {
       await slack.stop();
@@ -181,4 +213,11 @@ function recordLatency(appendedAt: number, slack: FakeSlack): void {
     path.join(ARTIFACTS, 'e2e-wake-to-dm.json'),
     JSON.stringify({ pollSeconds: 1, appendedAt: new Date(appendedAt).toISOString(), wakeToDmMs: posts }, null, 2),
   );
+}
+
+/** Evidence, not an assertion: how long each stop took. */
+function recordStop(name: string, stopped: Stopped): void {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const { stoppedAfterMs, exitedAfterStoppedMs } = stopped;
+  writeFileSync(path.join(ARTIFACTS, `e2e-start-stop-${name}.json`), JSON.stringify({ stoppedAfterMs, exitedAfterStoppedMs }, null, 2));
 }
