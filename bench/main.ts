@@ -11,6 +11,7 @@ import { createActivities } from '../src/activities';
 import { waitForNewLine } from '../src/activities/auditGrowth';
 import { loadConfig } from '../src/config/config';
 import { startDevServer, type DevServer } from '../src/runtime/devServer';
+import { resolveTool, TEMPORAL_CLI } from '../src/runtime/temporalTools';
 import { getStateQuery } from '../src/workflows/definitions';
 import type { TailSettings, TailStateView } from '../src/workflows/tailState';
 import { allRunsTimeline, historyTimeline } from './profile';
@@ -21,14 +22,14 @@ import { cpuSeconds, machineInfo, memoryMb, resetPeakRss } from './machine';
 import { renderReport, type BenchResult } from './report';
 import { distribution, round, type Distribution } from './stats';
 import { measureTailCost } from './tailCost';
-import { freePort, startWorker, type WorkerProcess } from './workerProcess';
+import { freePort } from '../test/support/ports';
+import { startWorkerProcess, stopOrKill, WORKER_JS, type WorkerProcess } from '../test/support/workerProcess';
 import { otherRow, sleep, wakeRow } from './workload';
 
 /** No budget in the bench: what is measured is the pipeline, not the cost ladder. */
 const BENCH_INVESTIGATION = { maxSteps: 4, dailyBudgetUsd: null, reserveUsd: 0 };
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const WORKER_JS = path.join(ROOT, 'lib', 'worker.js');
+const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(ROOT, 'bench', 'results');
 
 interface Options {
@@ -80,13 +81,23 @@ function plan(quick: boolean) {
   };
 }
 
+/** lib/worker.js as its own process: its CPU and memory are then its own. Only its last output is kept (storms log a lot). */
+function startBenchWorker(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
+  return startWorkerProcess(env, 120_000, { keepChars: 20_000 });
+}
+
+/** SIGTERM and wait (SIGKILL after 60 s); returns how long the drain took. */
+async function stopWorker(worker: WorkerProcess): Promise<{ code: number | null; stopMs: number }> {
+  const started = Date.now();
+  const { code } = await stopOrKill(worker, 60_000);
+  return { code, stopMs: Date.now() - started };
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const sizes = plan(options.quick);
   if (!existsSync(WORKER_JS)) throw new Error(`${WORKER_JS} is missing: run \`npm run build\` (npm run bench does it first)`);
-  // The main build's copy, so the Temporal CLI is cached in ./.tools/ as for npm start / npm test.
-  const tools = require(path.join(ROOT, 'lib', 'runtime', 'temporalTools.js')) as typeof import('../src/runtime/temporalTools');
-  const cli = tools.resolveTool(tools.TEMPORAL_CLI);
+  const cli = resolveTool(TEMPORAL_CLI);
   const machine = machineInfo(ROOT, cli);
   progress(`${options.quick ? 'quick' : 'full'} run on ${machine.cores} x ${machine.cpuModel}, load ${machine.loadAverageStart.toFixed(2)}, LLM latency ${options.llmLatencyMs} ms`);
 
@@ -97,7 +108,7 @@ async function main(): Promise<void> {
   let worker: WorkerProcess | undefined;
   let connection: Connection | undefined;
   const cleanup = async () => {
-    await worker?.stop().catch(() => undefined);
+    if (worker) await stopWorker(worker).catch(() => undefined);
     await connection?.close().catch(() => undefined);
     await devServer?.stop().catch(() => undefined);
     await Promise.all([slack.stop(), anthropic.stop()]).catch(() => undefined);
@@ -139,7 +150,7 @@ async function main(): Promise<void> {
     // --- poll 1 s: latency, storm, continue-as-new, peak RSS -------------------------------------
     const fastLog = auditLog('fast');
     progress('starting the worker (lib/worker.js, its own process, the prebuilt workflow bundle) at PROBE_WAKE_POLL_SEC=1');
-    worker = await startWorker(WORKER_JS, serviceEnv('fast', fastLog, 1));
+    worker = await startBenchWorker(serviceEnv('fast', fastLog, 1));
     const fastStartRssMb = round(memoryMb(worker.pid, 'VmRSS'), 1);
     const fastTail = client.workflow.getHandle('bench-tail-fast');
     await untilStamped(fastTail);
@@ -157,7 +168,7 @@ async function main(): Promise<void> {
     const can = await runContinueAsNew(client, tmp, sizes.canWindowMs);
     progress(`  ${can.runs} runs, longest history ${can.maxHistoryLength} events (limit ${can.historyEventLimit})`);
 
-    const fastStop = await worker.stop();
+    const fastStop = await stopWorker(worker);
     worker = undefined;
     progress(`worker stopped (SIGTERM → exit) in ${fastStop.stopMs} ms`);
 
@@ -182,7 +193,7 @@ async function main(): Promise<void> {
     // --- default poll 30 s: sampled latency and idle cost ------------------------------------------
     const slowLog = auditLog('slow');
     progress('starting a second lib/worker.js at the default poll (30 s)');
-    worker = await startWorker(WORKER_JS, serviceEnv('slow', slowLog, 30));
+    worker = await startBenchWorker(serviceEnv('slow', slowLog, 30));
     const slowTail = client.workflow.getHandle('bench-tail-slow');
     await untilStamped(slowTail);
     progress(`wake→DM latency, Temporal, poll 30 s: ${sizes.slowPollWakes} sampled wakes`);
@@ -191,7 +202,7 @@ async function main(): Promise<void> {
     const idle = await measureIdle(slowTail, worker.pid, sizes.idleWindowMs);
     const libWorkerPeakRssMb = round(memoryMb(worker.pid, 'VmHWM'), 1);
     progress(`  CPU ${idle.cpuPercent} %, ${idle.historyEventsPerHour} history events/h`);
-    const slowStop = await worker.stop();
+    const slowStop = await stopWorker(worker);
     worker = undefined;
     progress(`worker stopped (SIGTERM → exit) in ${slowStop.stopMs} ms`);
 
@@ -226,7 +237,7 @@ async function main(): Promise<void> {
     process.stdout.write(renderReport(result));
     progress(`done in ${result.durationS} s; JSON written to ${path.relative(process.cwd(), options.out)}`);
   } catch (err) {
-    if (worker) process.stderr.write(`worker output (last lines):\n${worker.output().split('\n').slice(-30).join('\n')}\n`);
+    if (worker) process.stderr.write(`worker output (last lines):\n${`${worker.stdout()}\n${worker.stderr()}`.split('\n').slice(-30).join('\n')}\n`);
     throw err;
   } finally {
     await cleanup();

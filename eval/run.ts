@@ -16,7 +16,6 @@ import { deriveWakeId } from '../src/activities/auditFile';
 import { loadConfig } from '../src/config/config';
 import { parseAuditLine } from '../src/domain/auditRow';
 import { startDevServer } from '../src/runtime/devServer';
-import { PROJECT_ROOT } from '../src/runtime/projectRoot';
 import { resolveTool, TEMPORAL_CLI } from '../src/runtime/temporalTools';
 import { createProbeWakeWorker } from '../src/worker';
 import type { InvestigationOutcome } from '../src/workflows/investigation';
@@ -32,7 +31,7 @@ interface Scenario {
   wake: Record<string, unknown>;
 }
 
-const ROOT = PROJECT_ROOT;
+const ROOT = path.resolve(__dirname, '..');
 const SCENARIOS_DIR = path.join(ROOT, 'eval', 'scenarios');
 const RESULTS_FILE = path.join(ROOT, 'eval', 'results', 'latest.md');
 

@@ -23,10 +23,10 @@ import { FakeSlack } from '../test/support/fakeSlack';
 import { flyAuthAgent } from '../test/support/scriptedAgent';
 import { deriveWakeId } from '../src/activities/auditFile';
 import { parseAuditLine, type Wake } from '../src/domain/auditRow';
-import { devServerEnv, eventually } from '../test/support/temporal';
+import { devServerEnv } from '../test/support/temporal';
+import { eventually } from '../test/support/poll';
 
-/** Compiled to .tools/scripts-build/scripts/: the repository is three levels up. */
-const ROOT = path.resolve(__dirname, '..', '..', '..');
+const ROOT = path.resolve(__dirname, '..');
 export const HISTORIES_DIR = path.join(ROOT, 'test', 'fixtures', 'histories');
 
 const SAMPLE_LOG = readFileSync(path.join(ROOT, 'test', 'fixtures', 'audit-sample.jsonl'), 'utf8');

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../runtime/projectRoot';
 
 /** The prompt is a versioned file under prompts/, reviewed like code; the version travels with every outcome. */
 export const PROMPT_VERSION = 'investigation-v1';
@@ -10,7 +9,8 @@ export interface PromptTemplate {
   system: string;
 }
 
-const PROMPTS_DIR = path.join(PROJECT_ROOT, 'prompts');
+/** prompts/ at the checkout's root, seen from src/activities or, built, lib/activities. */
+const PROMPTS_DIR = path.resolve(__dirname, '..', '..', 'prompts');
 
 /** Read once at worker start: a missing template stops start-up rather than failing every investigation. */
 export function loadPromptTemplate(version = PROMPT_VERSION, dir = PROMPTS_DIR): PromptTemplate {

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from './projectRoot';
 
 /**
  * The Temporal CLI (dev server) and the time-skipping test server are not on
@@ -32,7 +31,8 @@ export const TEMPORAL_TEST_SERVER: TemporalTool = {
   version: '1.40.0',
 };
 
-export { PROJECT_ROOT };
+/** The checkout: this file is src/runtime/temporalTools.ts, or lib/runtime/temporalTools.js once built. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 const TOOLS_DIR = path.join(PROJECT_ROOT, '.tools');
 
 export class ToolSetupError extends Error {

@@ -1,6 +1,7 @@
 /**
  * How a worker process is started, wherever it is started: the Dockerfile's
- * CMD and ENV, `npm start`, the bench and the tests' worker processes. Both
+ * CMD and ENV, `npm start`, and the worker processes the tests, the crash
+ * harness and the bench spawn (test/support/workerProcess.ts). Both
  * must be set before Node starts, so the Dockerfile and package.json spell
  * them out too; test/integration/compose.test.ts keeps those in step.
  *
@@ -16,7 +17,3 @@
 export const WORKER_NODE_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=384'] as const;
 export const WORKER_PROCESS_ENV = { MALLOC_ARENA_MAX: '2' } as const;
 
-/** `node` arguments and environment that start `entry` as a tuned worker process (bench and tests spawn it so). */
-export function workerProcessCommand(entry: string, env: NodeJS.ProcessEnv): { args: string[]; env: NodeJS.ProcessEnv } {
-  return { args: [...WORKER_NODE_FLAGS, entry], env: { ...WORKER_PROCESS_ENV, ...env } };
-}

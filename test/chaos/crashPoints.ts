@@ -1,6 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { FailpointHit } from './failpointServer';
-import { until, type Lane, type WakeTarget } from './harness';
+import { eventually } from '../support/poll';
+import { MISS_ENDS_WAIT, type Lane, type WakeTarget } from './harness';
 
 export type PointId = 'a' | 'b' | 'c' | 'd' | 'e';
 
@@ -39,7 +40,7 @@ export const CRASH_POINTS: CrashPoint[] = [
     arm: (lane, targets) =>
       onFailpoint(lane, targets, 'readAuditLog.read', 'freeze', async (hit) => {
         const childIds = new Set(targets.map((t) => t.workflowId));
-        return until(
+        return eventually(
           async () => {
             const events = await historyOf(lane, hit);
             if (events.some((e) => childIds.has(e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? ''))) {
@@ -51,6 +52,7 @@ export const CRASH_POINTS: CrashPoint[] = [
           },
           HISTORY_TIMEOUT_MS,
           'the read to complete in the tail history',
+          MISS_ENDS_WAIT,
         );
       }),
   },
@@ -60,7 +62,7 @@ export const CRASH_POINTS: CrashPoint[] = [
     arm: (lane, targets) => {
       const before = lane.anthropic.messageRequests.length;
       for (const _ of targets) lane.anthropic.script('/v1/messages', { kind: 'hold' });
-      const reached = until(
+      const reached = eventually(
         () => {
           const held = lane.anthropic.messageRequests.slice(before);
           if (held.length < targets.length) return undefined;
@@ -71,6 +73,7 @@ export const CRASH_POINTS: CrashPoint[] = [
         },
         REACH_TIMEOUT_MS,
         'the LLM requests',
+        MISS_ENDS_WAIT,
       );
       return { reached, disarm: () => lane.anthropic.reset() };
     },
@@ -80,7 +83,7 @@ export const CRASH_POINTS: CrashPoint[] = [
     title: 'after the LLM answered, before the Slack post',
     arm: (lane, targets) =>
       onFailpoint(lane, targets, 'askModel.answered', 'freeze', async (hit) =>
-        until(
+        eventually(
           async () => {
             const events = await historyOf(lane, hit);
             if (events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'postDm')) {
@@ -92,6 +95,7 @@ export const CRASH_POINTS: CrashPoint[] = [
           },
           HISTORY_TIMEOUT_MS,
           'the LLM answer to complete in the investigation history',
+          MISS_ENDS_WAIT,
         ),
       ),
   },
@@ -100,13 +104,14 @@ export const CRASH_POINTS: CrashPoint[] = [
     title: 'after Slack accepted the post, before postDm completed',
     arm: (lane, targets) => {
       lane.slack.holdPostsAfterAccepting(targets.length);
-      const reached = until(
+      const reached = eventually(
         () => {
           const accepted = targets.filter((t) => lane.dmsOf(t.workflowId).length > 0).length;
           return accepted === targets.length ? `${accepted} posts accepted by Slack, answers held` : undefined;
         },
         REACH_TIMEOUT_MS,
         'Slack to accept the posts',
+        MISS_ENDS_WAIT,
       );
       return { reached, disarm: () => lane.slack.holdPostsAfterAccepting(0) };
     },
@@ -138,7 +143,7 @@ function onFailpoint(
     return action;
   };
   const reached = (async () => {
-    const hit = await until(() => (done ? fired : undefined), REACH_TIMEOUT_MS, `failpoint ${point}`);
+    const hit = await eventually(() => (done ? fired : undefined), REACH_TIMEOUT_MS, `failpoint ${point}`, MISS_ENDS_WAIT);
     if (hit.pid !== lane.worker?.pid) throw new Error(`missed: failpoint hit by pid ${hit.pid}, not the current worker ${lane.worker?.pid}`);
     return confirm(hit);
   })();

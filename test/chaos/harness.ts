@@ -3,59 +3,28 @@
  * processes, the fake Slack / Anthropic servers and the failpoint endpoint in
  * this process. Used by the jest tests in test/e2e and by `npm run chaos`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { loadConfig, type AppConfig } from '../../src/config/config';
 import { investigationWorkflowId } from '../../src/domain/debounce';
 import { startDevServer, type DevServer } from '../../src/runtime/devServer';
 import { FAILPOINTS_ENV } from '../../src/runtime/failpoints';
 import { ensureTailWorkflow } from '../../src/runtime/tailWorkflow';
-import { workerProcessCommand } from '../../src/runtime/workerProcessTuning';
-import { PROJECT_ROOT, resolveTool, TEMPORAL_CLI } from '../../src/runtime/temporalTools';
+import { resolveTool, TEMPORAL_CLI } from '../../src/runtime/temporalTools';
 import { getStateQuery } from '../../src/workflows/definitions';
 import type { InvestigationOutcome } from '../../src/workflows/investigation';
 import { FakeAnthropic } from '../support/fakeAnthropic';
 import { FakeSlack, type PostedDm } from '../support/fakeSlack';
-import { FailpointServer } from './failpointServer';
-import { READY_LINE } from './workerEntry';
+import { delay, eventually, withTimeout, type PollOptions } from '../support/poll';
 import { freePort } from '../support/ports';
-export { freePort };
-
-/** Built by `npm run build:chaos` (npm test's pretest runs it). */
-export const WORKER_ENTRY = path.join(PROJECT_ROOT, 'lib', 'chaos', 'test', 'chaos', 'workerEntry.js');
+import { spawnWorkerProcess, type WorkerProcess } from '../support/workerProcess';
+import { FailpointServer } from './failpointServer';
 
 const OPERATOR = 'U0CHAOS01';
 
-export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** `promise`, or a rejection naming `what` after `ms`; the timer never outlives the race. */
-export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Polls `check` until it returns a value; its errors end the wait at once (they mean the point was missed). */
-export async function until<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(everyMs);
-  }
-}
+/** How the harness polls for a point: often, and a check that throws (the point was missed) ends the wait. */
+export const MISS_ENDS_WAIT: PollOptions = { errorsEnd: true, everyMs: 50 };
 
 /** `temporal server start-dev` on free ports with a SQLite file, so it can be killed and restarted with its state. */
 export class TemporalServer {
@@ -99,71 +68,6 @@ export class TemporalServer {
   }
 }
 
-/** Bundles the workflows once; every worker life loads this file instead of bundling again. */
-export async function prebuiltWorkflowBundle(dir: string): Promise<string> {
-  // From the TypeScript source, whether this harness runs under jest or compiled.
-  const workflowsPath = path.join(PROJECT_ROOT, 'src', 'workflows', 'index.ts');
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
-  const file = path.join(dir, 'workflow-bundle.js');
-  await fs.writeFile(file, code);
-  return file;
-}
-
-/** One life of the worker: `node lib/chaos/test/chaos/workerEntry.js`, output appended to a log file. */
-export class WorkerProcess {
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly logFile: string,
-    private readonly readyPromise: Promise<void>,
-  ) {
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  }
-
-  static spawn(env: NodeJS.ProcessEnv, logFile: string): WorkerProcess {
-    if (!existsSync(WORKER_ENTRY)) throw new Error(`${WORKER_ENTRY} is missing: run \`npm run build:chaos\` (npm test's pretest does)`);
-    const command = workerProcessCommand(WORKER_ENTRY, env);
-    const child = spawn(process.execPath, command.args, { env: command.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const log = createWriteStream(logFile, { flags: 'a' });
-    child.stderr!.pipe(log, { end: false });
-    let seen = '';
-    const ready = new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (chunk: Buffer) => {
-        log.write(chunk);
-        if (seen !== 'ready') {
-          seen = (seen + chunk.toString('utf8')).slice(-4096);
-          if (seen.includes(READY_LINE)) {
-            seen = 'ready';
-            resolve();
-          }
-        }
-      });
-      child.once('exit', (code, signal) => reject(new Error(`worker exited (code ${code}, signal ${signal}) before it was ready; see ${logFile}`)));
-    });
-    ready.catch(() => undefined);
-    child.once('exit', () => log.end());
-    return new WorkerProcess(child, logFile, ready);
-  }
-
-  get pid(): number {
-    return this.child.pid!;
-  }
-
-  get alive(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  ready(timeoutMs = 60_000): Promise<void> {
-    return withTimeout(this.readyPromise, timeoutMs, `the worker to be ready (see ${this.logFile})`);
-  }
-
-  /** SIGKILL and wait for the exit; resolves with the signal the process died of. */
-  async kill(): Promise<NodeJS.Signals | null> {
-    if (this.alive) this.child.kill('SIGKILL');
-    return (await this.exited).signal;
-  }
-}
-
 export interface WakeTarget {
   wakeId: string;
   probe: string;
@@ -187,7 +91,6 @@ export interface LaneOptions {
   dir: string;
   address: string;
   client: Client;
-  bundlePath: string;
   pollSeconds: number;
 }
 
@@ -237,7 +140,6 @@ export class Lane {
       ANTHROPIC_API_KEY: 'sk-ant-chaos-key',
       ANTHROPIC_BASE_URL: anthropicBase,
       LOG_LEVEL: 'info',
-      CHAOS_WORKFLOW_BUNDLE: this.options.bundlePath,
       [FAILPOINTS_ENV]: failpointUrl,
     };
     this.config = loadConfig(this.env, this.options.dir);
@@ -245,12 +147,13 @@ export class Lane {
     await this.spawnWorker();
     // The first read stamps the cursor at the end of the (empty) log; wakes appended after it are all read.
     const tail = this.client.workflow.getHandle(this.config.temporal.tailWorkflowId);
-    await until(async () => ((await tail.query(getStateQuery)).cursor !== null ? true : undefined), 60_000, `${this.name}: tail cursor`, 200);
+    await eventually(async () => ((await tail.query(getStateQuery)).cursor !== null ? true : undefined), 60_000, `${this.name}: tail cursor`, { ...MISS_ENDS_WAIT, everyMs: 200 });
   }
 
   async spawnWorker(): Promise<WorkerProcess> {
     this.lives += 1;
-    const worker = WorkerProcess.spawn(this.env, path.join(this.options.dir, `worker-${this.lives}.log`));
+    // The production entry, lib/worker.js: it loads the workflow bundle `npm run build` made, so a life starts in about a second.
+    const worker = spawnWorkerProcess(this.env, { logFile: path.join(this.options.dir, `worker-${this.lives}.log`), keepChars: 0 });
     this.worker = worker;
     await worker.ready();
     return worker;
@@ -259,7 +162,7 @@ export class Lane {
   /** SIGKILLs the worker; resolves with what the kill left behind, for the run's evidence. */
   async killWorker(): Promise<{ pid: number; signal: NodeJS.Signals | null }> {
     const worker = this.worker!;
-    return { pid: worker.pid, signal: await worker.kill() };
+    return { pid: worker.pid, signal: (await worker.stop('SIGKILL')).signal };
   }
 
   /** Wake rows on distinct (probe, category) pairs, so each opens its own window and gets its own investigation. */
@@ -328,7 +231,7 @@ export class Lane {
   }
 
   async stop(): Promise<void> {
-    await this.worker?.kill();
+    await this.worker?.stop('SIGKILL');
     await Promise.all([this.slack.stop(), this.anthropic.stop(), this.failpoints.stop()]);
   }
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { CRASH_POINTS, type CrashPoint, type PointId } from './crashPoints';
-import { connectClient, Lane, prebuiltWorkflowBundle, TemporalServer, type WakeVerdict } from './harness';
+import { connectClient, Lane, TemporalServer, type WakeVerdict } from './harness';
 
 export interface CrashRun {
   run: number;
@@ -42,10 +42,9 @@ export async function runCrashMatrix(options: MatrixOptions): Promise<PointRepor
   const { client, close } = await connectClient(server.address);
   const lanes: Lane[] = [];
   try {
-    const bundlePath = await prebuiltWorkflowBundle(options.dir);
     for (const point of points) {
       lanes.push(
-        new Lane({ name: point.id, dir: path.join(options.dir, `lane-${point.id}`), address: server.address, client, bundlePath, pollSeconds: options.pollSeconds ?? 1 }),
+        new Lane({ name: point.id, dir: path.join(options.dir, `lane-${point.id}`), address: server.address, client, pollSeconds: options.pollSeconds ?? 1 }),
       );
     }
     await Promise.all(lanes.map((lane) => lane.start()));

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { FakeAnthropic, FAKE_DIAGNOSIS } from '../support/fakeAnthropic';
-import { connectClient, delay, Lane, prebuiltWorkflowBundle, TemporalServer, until, type WakeTarget, type WakeVerdict } from './harness';
+import { delay, eventually } from '../support/poll';
+import { connectClient, Lane, MISS_ENDS_WAIT, TemporalServer, type WakeTarget, type WakeVerdict } from './harness';
 
 export interface RestartRun {
   run: number;
@@ -35,8 +36,7 @@ export async function runServerRestarts(options: RestartOptions): Promise<Restar
   const { client, close } = await connectClient(server.address);
   let lane: Lane | undefined;
   try {
-    const bundlePath = await prebuiltWorkflowBundle(options.dir);
-    lane = new Lane({ name: 't', dir: path.join(options.dir, 'lane-t'), address: server.address, client, bundlePath, pollSeconds: options.pollSeconds ?? 1 });
+    lane = new Lane({ name: 't', dir: path.join(options.dir, 'lane-t'), address: server.address, client, pollSeconds: options.pollSeconds ?? 1 });
     await lane.start();
     const runs: RestartRun[] = [];
     for (let run = 1; run <= options.runs; run++) {
@@ -60,7 +60,7 @@ async function restartRun(server: TemporalServer, lane: Lane, run: number, optio
   const calls = lane.anthropic.messageRequests.length;
   for (const _ of before) lane.anthropic.script('/v1/messages', { kind: 'slow', delayMs: LLM_DELAY_MS, then: FakeAnthropic.text(FAKE_DIAGNOSIS) });
   await lane.append(before);
-  await until(() => (lane.anthropic.messageRequests.length - calls >= before.length ? true : undefined), 60_000, 'the investigations to be mid-call');
+  await eventually(() => (lane.anthropic.messageRequests.length - calls >= before.length ? true : undefined), 60_000, 'the investigations to be mid-call', MISS_ENDS_WAIT);
 
   await server.kill();
   const during = lane.newTargets(options.wakesPerPhase, `r${run}-during`);

@@ -5,8 +5,9 @@
  */
 import { msToTs } from '@temporalio/common/lib/time';
 import { FakeSlack } from '../support/fakeSlack';
-import { freePort, runCli, startPipeline, type Pipeline } from '../support/pipeline';
-import { eventually } from '../support/temporal';
+import { runCli, startPipeline, type Pipeline } from '../support/pipeline';
+import { freePort } from '../support/ports';
+import { eventually } from '../support/poll';
 import type { Check } from '../../src/cli/commands/doctor';
 import type { InvestigationRow } from '../../src/cli/commands/investigations';
 import type { TailStateView } from '../../src/workflows/tailState';

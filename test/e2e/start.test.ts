@@ -8,7 +8,7 @@ import type { TailStateView } from '../../src/workflows/tailState';
 import { FakeAnthropic } from '../support/fakeAnthropic';
 import { FakeSlack } from '../support/fakeSlack';
 import { fixtureText } from '../support/fixtures';
-import { eventually } from '../support/temporal';
+import { eventually } from '../support/poll';
 import { freePort } from '../support/ports';
 
 /**

@@ -5,7 +5,7 @@
  */
 import { resolveTool, TEMPORAL_CLI } from '../../src/runtime/temporalTools';
 import { runCommand, startPipeline, type Pipeline } from '../support/pipeline';
-import { eventually } from '../support/temporal';
+import { eventually } from '../support/poll';
 
 const TCTL_PATH = process.env.PROBE_WAKE_TCTL_PATH;
 const TCTL_SKIP = process.env.PROBE_WAKE_TCTL_SKIP;

@@ -11,8 +11,9 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { InvestigationOutcomeKey } from '../../src/workflows/definitions';
 import { CHROMIUM_ARGS } from '../support/chromium';
-import { freePort, ROOT, startPipeline, type Pipeline } from '../support/pipeline';
-import { eventually } from '../support/temporal';
+import { ROOT, startPipeline, type Pipeline } from '../support/pipeline';
+import { freePort } from '../support/ports';
+import { eventually } from '../support/poll';
 
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'web-ui');
 const SUMMARY = 'Probe alert · fly — Fly app(s) unreachable: HTTP 401';

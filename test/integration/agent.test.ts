@@ -18,7 +18,8 @@ import type { RecordedRequest } from '../support/fakeHttp';
 import { FakeSlack } from '../support/fakeSlack';
 import { fixtureLines, fixtureText, flyWake } from '../support/fixtures';
 import { flyAuthAgent } from '../support/scriptedAgent';
-import { devServerEnv, eventually, workflowBundle } from '../support/temporal';
+import { devServerEnv, workflowBundle } from '../support/temporal';
+import { eventually } from '../support/poll';
 
 const PROBE_RESULTS = fixtureLines('audit-sample.jsonl').slice(0, 3).join('\n') + '\n';
 

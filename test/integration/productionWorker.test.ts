@@ -18,8 +18,10 @@ import { FakeSlack } from '../support/fakeSlack';
 import { fixtureLines } from '../support/fixtures';
 import { metricSum, scrape, scrapeText } from '../support/prometheus';
 import { localActivitiesRecorded } from '../support/history';
-import { devServerEnv, eventually } from '../support/temporal';
-import { assertBuilt, freePort, startWorkerProcess, WORKER_JS, type WorkerProcess } from '../support/workerProcess';
+import { devServerEnv } from '../support/temporal';
+import { eventually } from '../support/poll';
+import { freePort } from '../support/ports';
+import { assertBuilt, startWorkerProcess, WORKER_JS, type WorkerProcess } from '../support/workerProcess';
 
 const SECRETS = {
   SLACK_BOT_TOKEN: 'xoxb-prodtest-4f1d9a7c2b',

@@ -23,7 +23,8 @@ import type { InvestigationOutcome } from '../../src/workflows/investigation';
 import { FakeAnthropic, FAKE_DIAGNOSIS } from '../support/fakeAnthropic';
 import { FakeSlack } from '../support/fakeSlack';
 import { fixtureText } from '../support/fixtures';
-import { devServerEnv, eventually, workflowBundle } from '../support/temporal';
+import { devServerEnv, workflowBundle } from '../support/temporal';
+import { eventually } from '../support/poll';
 
 const API_KEY = `sk-ant-api03-${randomBytes(24).toString('hex')}`;
 const BOT_TOKEN = `xoxb-1234567890-${randomBytes(16).toString('hex')}`;

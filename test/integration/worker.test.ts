@@ -26,7 +26,8 @@ import type { InvestigationOutcome } from '../../src/workflows/investigation';
 import { FakeAnthropic, FAKE_DIAGNOSIS } from '../support/fakeAnthropic';
 import { FakeSlack, FAKE_DM_CHANNEL } from '../support/fakeSlack';
 import { fixtureLines, fixtureText, flyFallbackDm, flyWake } from '../support/fixtures';
-import { devServerEnv, eventually, workflowBundle } from '../support/temporal';
+import { devServerEnv, workflowBundle } from '../support/temporal';
+import { eventually } from '../support/poll';
 
 const FIXTURE_TEXT = fixtureText('audit-sample.jsonl');
 const FIXTURE_LINES = fixtureLines('audit-sample.jsonl');

@@ -10,9 +10,8 @@ import { getStateQuery } from '../../src/workflows/definitions';
 import type { TailStateView } from '../../src/workflows/tailState';
 import { FakeAnthropic } from './fakeAnthropic';
 import { FakeSlack } from './fakeSlack';
-import { devServerEnv, eventually, workflowBundle } from './temporal';
-import { freePort } from './ports';
-export { freePort };
+import { devServerEnv, workflowBundle } from './temporal';
+import { eventually } from './poll';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const CLI = path.join(ROOT, 'lib', 'cli', 'index.js');

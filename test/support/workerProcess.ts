@@ -1,13 +1,20 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { workerProcessCommand } from '../../src/runtime/workerProcessTuning';
-import { existsSync } from 'node:fs';
+/**
+ * The one spawner of worker processes outside production: the tests, the
+ * crash harness (npm run chaos) and the bench all run the production entry
+ * `node lib/worker.js` (built by `npm run build`, which every one of them runs
+ * first), tuned as the Dockerfile and `npm start` tune it, configured only
+ * through its environment like a deployment.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
 import path from 'node:path';
-import { eventually } from './temporal';
-import { freePort } from './ports';
-export { freePort };
+import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../src/runtime/workerProcessTuning';
+import { eventually, withTimeout } from './poll';
 
-/** The production entry, built by `npm run build` (npm test's pretest). */
 export const WORKER_JS = path.resolve(__dirname, '..', '..', 'lib', 'worker.js');
+
+/** The line lib/worker.js logs once it polls and the tail runs with its settings. */
+export const READY_MESSAGE = '"msg":"worker started"';
 
 export function assertBuilt(): void {
   for (const file of [WORKER_JS, path.join(path.dirname(WORKER_JS), 'workflow-bundle.js')]) {
@@ -15,32 +22,79 @@ export function assertBuilt(): void {
   }
 }
 
+/** `node` arguments and environment that start `entry` as a tuned worker process. */
+function workerProcessCommand(entry: string, env: NodeJS.ProcessEnv): { args: string[]; env: NodeJS.ProcessEnv } {
+  return { args: [...WORKER_NODE_FLAGS, entry], env: { ...WORKER_PROCESS_ENV, ...env } };
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface SpawnOptions {
+  /** Also append both streams to this file (the crash harness keeps each worker life's log). */
+  logFile?: string;
+  /** Keep only the last this many characters of each stream in memory (the bench's storms log a lot). Default: all. */
+  keepChars?: number;
+}
+
 export interface WorkerProcess {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly exited: Promise<Exit>;
+  readonly alive: boolean;
   stdout(): string;
   stderr(): string;
   /** Every stdout line parsed as JSON: throws on a line that is not (logs must be structured). */
   logLines(): Array<Record<string, unknown>>;
-  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves once the worker logged READY_MESSAGE; rejects if it exits first or takes longer than `timeoutMs`. */
+  ready(timeoutMs?: number): Promise<void>;
+  /** Sends `signal` (unless it has exited already) and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<Exit>;
 }
 
-/** Spawns `node lib/worker.js` and waits for its `worker started` log line. */
-export async function startWorkerProcess(env: NodeJS.ProcessEnv, readyTimeoutMs = 60_000): Promise<WorkerProcess> {
+export function spawnWorkerProcess(env: NodeJS.ProcessEnv, options: SpawnOptions = {}): WorkerProcess {
+  assertBuilt();
   const command = workerProcessCommand(WORKER_JS, env);
-  const child = spawn(process.execPath, command.args, { env: command.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, command.args, { env: command.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
+  const keep = (text: string, chunk: Buffer) => {
+    const next = text + chunk.toString('utf8');
+    return options.keepChars === undefined ? next : next.slice(Math.max(0, next.length - options.keepChars));
+  };
   let out = '';
   let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+  let started = false;
+  let recent = ''; // enough of the stream's end to see READY_MESSAGE split over two chunks
+  child.stdout!.on('data', (chunk: Buffer) => {
+    log?.write(chunk);
+    if (!started) {
+      recent = (recent + chunk.toString('utf8')).slice(-2 * READY_MESSAGE.length - chunk.length);
+      started = recent.includes(READY_MESSAGE);
+    }
+    out = keep(out, chunk);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    log?.write(chunk);
+    err = keep(err, chunk);
+  });
+  let exit: Exit | undefined;
+  const exited = new Promise<Exit>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exit = { code, signal };
+      log?.end();
+      resolve(exit);
+    }),
   );
-  let exitedEarly = false;
-  void exited.then(() => (exitedEarly = true));
-  const worker: WorkerProcess = {
+  const where = options.logFile ? `see ${options.logFile}` : 'output below';
+  return {
     child,
+    pid: child.pid!,
     exited,
+    get alive() {
+      return exit === undefined;
+    },
     stdout: () => out,
     stderr: () => err,
     logLines: () =>
@@ -54,19 +108,42 @@ export async function startWorkerProcess(env: NodeJS.ProcessEnv, readyTimeoutMs 
             throw new Error(`worker stdout line is not JSON: ${line}`);
           }
         }),
+    async ready(timeoutMs = 60_000) {
+      await eventually(
+        () => {
+          if (exit) throw new Error(`worker exited (code ${exit.code}, signal ${exit.signal}) before it was ready; ${where}`);
+          return started ? true : undefined;
+        },
+        timeoutMs,
+        `worker start-up (${where})`,
+        { errorsEnd: true },
+      );
+    },
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (exit === undefined) child.kill(signal);
       return exited;
     },
   };
+}
+
+/** Spawns lib/worker.js and waits until it is ready; on failure it is killed and the error carries its output. */
+export async function startWorkerProcess(env: NodeJS.ProcessEnv, readyTimeoutMs = 60_000, options: SpawnOptions = {}): Promise<WorkerProcess> {
+  const worker = spawnWorkerProcess(env, options);
   try {
-    await eventually(() => {
-      if (exitedEarly) throw new Error('worker exited before it was ready');
-      return out.includes('"msg":"worker started"') ? true : undefined;
-    }, readyTimeoutMs, 'worker start-up');
+    await worker.ready(readyTimeoutMs);
   } catch (e) {
     await worker.stop('SIGKILL');
-    throw new Error(`${(e as Error).message}\nstdout:\n${out}\nstderr:\n${err}`);
+    throw new Error(`${(e as Error).message}\nstdout:\n${worker.stdout()}\nstderr:\n${worker.stderr()}`);
   }
   return worker;
+}
+
+/** SIGTERM, and SIGKILL if it has not exited within `graceMs` (a stuck drain must not hang the caller). */
+export async function stopOrKill(worker: WorkerProcess, graceMs: number): Promise<Exit> {
+  const signalled = worker.stop('SIGTERM');
+  try {
+    return await withTimeout(signalled, graceMs, 'the worker to drain');
+  } catch {
+    return worker.stop('SIGKILL');
+  }
 }

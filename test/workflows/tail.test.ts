@@ -10,7 +10,8 @@ import { createReadAuditLog } from '../../src/activities/readAuditLog';
 import { getStateQuery, resetDebounceSignal, updateSettingsSignal } from '../../src/workflows/definitions';
 import type { TailSettings, TailStateView } from '../../src/workflows/tailState';
 import { mockEngine } from '../support/engineMocks';
-import { eventually, timeSkippingEnv, workflowBundle } from '../support/temporal';
+import { timeSkippingEnv, workflowBundle } from '../support/temporal';
+import { eventually } from '../support/poll';
 
 /**
  * The tail workflow on the time-skipping server: the real file reader over a

@@ -20,7 +20,8 @@ import { getStateQuery } from '../../src/workflows/definitions';
 import type { TailSettings, TailStateView } from '../../src/workflows/tailState';
 import { readAsNobody } from '../support/asNobody';
 import { mockEngine } from '../support/engineMocks';
-import { eventually, timeSkippingEnv, workflowBundle } from '../support/temporal';
+import { timeSkippingEnv, workflowBundle } from '../support/temporal';
+import { eventually } from '../support/poll';
 
 const POLL_SECONDS = 3600;
 
