@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,11 +17,14 @@ const LIB_AUDIT_FILE = path.join(ROOT, 'lib', 'activities', 'auditFile.js');
  * child run as ourselves with --preserve-symlinks, so a node_modules that is
  * a symlink (a git worktree) is still seen under `root`.
  */
-function requireClosure(entry: string, root: string): string[] {
-  const listed = execFileSync(
-    process.execPath,
-    ['--preserve-symlinks', '-e', 'require(process.argv[1]); process.stdout.write(JSON.stringify(Object.keys(require.cache)))', entry],
-    { encoding: 'utf8' },
+async function requireClosure(entry: string, root: string): Promise<string[]> {
+  const listed = await new Promise<string>((resolve, reject) =>
+    execFile(
+      process.execPath,
+      ['--preserve-symlinks', '-e', 'require(process.argv[1]); process.stdout.write(JSON.stringify(Object.keys(require.cache)))', entry],
+      { encoding: 'utf8' },
+      (err, out, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(out)),
+    ),
   );
   const files = new Set<string>();
   for (const file of JSON.parse(listed) as string[]) {
@@ -35,35 +38,48 @@ function requireClosure(entry: string, root: string): string[] {
   return [...files];
 }
 
+/** What `entry` loads, copied (same layout) to a world-readable temp folder; returns the copy of `entry`. */
+async function copyForNobody(entry: string, root: string): Promise<string> {
+  const files = await requireClosure(entry, root);
+  const copy = mkdtempSync(path.join(tmpdir(), 'probe-wake-nobody-'));
+  process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
+  chmodSync(copy, 0o755); // mkdtemp makes it 0700
+  for (const file of files) {
+    const target = path.join(copy, file);
+    mkdirSync(path.dirname(target), { recursive: true, mode: 0o755 });
+    copyFileSync(path.join(root, file), target);
+    chmodSync(target, 0o644);
+  }
+  return path.join(copy, path.relative(root, entry));
+}
+
+/** One copy per entry per process: a read as nobody then costs one child process, as a read in-process costs none. */
+const copies = new Map<string, Promise<string>>();
+
 /**
  * Runs `node -e script entry ...args` as nobody and resolves with its stdout.
  * `nobody` may not be able to traverse the checkout (a clone in a mode-0700
- * home or `mktemp -d` folder), so what `entry` loads is first copied, same
- * layout, to a world-readable temp folder, and the copy is what runs.
+ * home or `mktemp -d` folder), so what `entry` loads is first copied to a
+ * world-readable temp folder (once per process, removed at exit), and the
+ * copy is what runs.
  */
 export async function runAsNobody(entry: string, script: string, args: string[], root = ROOT): Promise<string> {
-  const files = requireClosure(entry, root);
-  const copy = mkdtempSync(path.join(tmpdir(), 'probe-wake-nobody-'));
-  try {
-    chmodSync(copy, 0o755); // mkdtemp makes it 0700
-    for (const file of files) {
-      const target = path.join(copy, file);
-      mkdirSync(path.dirname(target), { recursive: true, mode: 0o755 });
-      copyFileSync(path.join(root, file), target);
-      chmodSync(target, 0o644);
-    }
-    const copiedEntry = path.join(copy, path.relative(root, entry));
-    return await new Promise<string>((resolve, reject) =>
-      execFile(
-        process.execPath,
-        ['-e', script, copiedEntry, ...args],
-        { uid: NOBODY, gid: NOBODY, cwd: '/', maxBuffer: 64 * 1024 * 1024 },
-        (err, out, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(out)),
-      ),
-    );
-  } finally {
-    rmSync(copy, { recursive: true, force: true });
+  const key = `${root}\0${entry}`;
+  let copied = copies.get(key);
+  if (!copied) {
+    copied = copyForNobody(entry, root);
+    copies.set(key, copied);
+    copied.catch(() => copies.delete(key));
   }
+  const copiedEntry = await copied;
+  return new Promise<string>((resolve, reject) =>
+    execFile(
+      process.execPath,
+      ['-e', script, copiedEntry, ...args],
+      { uid: NOBODY, gid: NOBODY, cwd: '/', maxBuffer: 64 * 1024 * 1024 },
+      (err, out, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(out)),
+    ),
+  );
 }
 
 const READ_BATCH = `
