@@ -8,7 +8,7 @@ const project = (name, extra = {}) => ({
   ...extra,
 });
 
-// The cluster project builds a Temporal server with Go and runs PostgreSQL (docs/testing.md):
+// The cluster project builds a Temporal server with Go and runs PostgreSQL (README "Tests"):
 // PROBE_WAKE_SKIP_CLUSTER=1 leaves it out of a quick local run. CI always runs it.
 const skipCluster = process.env.PROBE_WAKE_SKIP_CLUSTER === '1';
 if (skipCluster && process.env.CI) {
