@@ -36,7 +36,7 @@ export function registerSetup(program: Command): void {
         }
         let result;
         try {
-          result = await ensureSearchAttributes(connection, endpoint.namespace);
+          result = await registerWhenServed(() => ensureSearchAttributes(connection, endpoint.namespace));
         } catch (err) {
           throw new CliError(`could not register search attributes on ${where}: ${errorText(err)}\n  fix: ${setupFix(err, 'add search attributes')}`);
         }
@@ -52,6 +52,23 @@ export function registerSetup(program: Command): void {
         );
       });
     });
+}
+
+/**
+ * A namespace just registered is described at once, yet other server components (the operator
+ * API's, history's) learn of it on their next namespace-cache refresh, about 10 s later: until then
+ * they answer NOT_FOUND. Retry for a while on exactly that.
+ */
+async function registerWhenServed<T>(attempt: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!isNotFound(err) || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 function describeRetention(seconds: number): string {
