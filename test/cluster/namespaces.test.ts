@@ -43,6 +43,10 @@ describe('namespaces on a fresh cluster', () => {
     expect(check(before, 'search attributes')).toMatchObject({ ok: false, detail: 'namespace probe-wake-fresh does not exist' });
     expect(check(before, 'search attributes')?.fix).toContain('probe-wake setup');
     expect(JSON.stringify(before)).not.toMatch(/permission|admin rights/i);
+    const status = await d.cli(['status']);
+    expect(status.status).toBe(1);
+    expect(status.stderr).toContain('namespace "probe-wake-fresh" does not exist: run `npx probe-wake setup`');
+    expect(status.stderr).not.toMatch(/\n\s+at /);
 
     const first = await d.cli(['setup']);
     expect(first).toMatchObject({ status: 0, stderr: '' });
