@@ -6,7 +6,7 @@ import { NativeConnection, Worker, type NativeConnectionOptions, type WorkerOpti
 import { createActivities, type ActivityOptions } from './activities';
 import { probeWakeDataConverter } from './codec/dataConverter';
 import { ConfigError, describeConfig, loadConfig, type AppConfig } from './config/config';
-import { ClusterChangedError, clusterIdentity, watchClusterIdentity, type ClusterIdentity } from './runtime/clusterIdentity';
+import { ClusterChangedError, clusterIdentity, identityChange, watchClusterIdentity, type ClusterIdentity } from './runtime/clusterIdentity';
 import { logger } from './runtime/logger';
 import { NamespaceNotReady, requireSearchAttributes } from './runtime/searchAttributes';
 import { ensureTailWorkflow } from './runtime/tailWorkflow';
@@ -127,7 +127,8 @@ export async function serveProbeWake(target: TemporalTarget, hooks: ServeHooks):
         ? watchClusterIdentity(clientConnection, address, identity, (err) => {
             changed = err;
             logger.error({ expected: identity, address }, err.message);
-            worker.shutdown();
+            // Already stopping (a signal came first) is fine: the error is reported all the same.
+            if (worker.getState() === 'RUNNING') worker.shutdown();
           })
         : () => undefined;
       const running = worker.run();
@@ -140,6 +141,10 @@ export async function serveProbeWake(target: TemporalTarget, hooks: ServeHooks):
       } finally {
         try {
           await running;
+        } catch (err) {
+          // The worker may fail (its namespace unknown there) before the watch notices another cluster: say which.
+          changed ??= identity && identityChange(address, identity, await clusterIdentity(clientConnection));
+          if (!changed) throw err;
         } finally {
           stopWatching();
         }
