@@ -13,7 +13,8 @@ export function grpcCode(err: unknown): number | undefined {
 }
 
 export function isNotFound(err: unknown): boolean {
-  return grpcCode(err) === NOT_FOUND;
+  // The client turns a NOT_FOUND namespace into its own NamespaceNotFoundError, without the code.
+  return grpcCode(err) === NOT_FOUND || (err instanceof Error && err.name === 'NamespaceNotFoundError');
 }
 
 export function isPermissionProblem(err: unknown): boolean {

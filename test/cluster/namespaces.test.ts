@@ -7,10 +7,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfig } from '../../src/config/config';
+import { PROJECT_ROOT } from '../../src/runtime/projectRoot';
+import { ensureTailWorkflow } from '../../src/runtime/tailWorkflow';
+import { createProbeWakeWorker } from '../../src/worker';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../src/workflows/definitions';
+import { eventually, quietRuntime } from '../support/temporal';
 import { clusterState } from '../support/cluster/state';
 import { ClusterDeployment, wakeRow } from '../support/cluster/deployment';
-import { eventually } from '../support/temporal';
 
 const cluster = clusterState();
 let tmp: string;
@@ -75,27 +80,42 @@ describe('namespaces on a fresh cluster', () => {
   });
 
   it('a tail whose workflow task fails: doctor reports it with the failure, status prints one line', async () => {
+    // What a worker without the start-up check did (issue 15, item 2): the tail on a namespace without
+    // our search attributes. Its first investigation start is refused (BadSearchAttributes), for ever.
+    await connection.workflowService.registerNamespace({ namespace: 'probe-wake-wedge', workflowExecutionRetentionPeriod: msToTs(86_400_000) });
     const d = await deployment('probe-wake-wedge');
-    expect((await d.cli(['setup'])).status).toBe(0);
-    await d.startWorker();
-    await d.cursorStamped();
-    // Someone removes an attribute under a running worker: the tail's next investigation start is refused.
-    await connection.operatorService.removeSearchAttributes({ namespace: 'probe-wake-wedge', searchAttributes: ['ProbeName'] });
-    await d.append(wakeRow('w-1', 'wedge', 'auth'));
+    const config = loadConfig(d.env(), PROJECT_ROOT);
+    await eventually(async () => (await connection.workflowService.describeNamespace({ namespace: 'probe-wake-wedge' })) && true, 30_000, 'namespace served');
+    quietRuntime();
+    const native = await NativeConnection.connect({ address: cluster.address });
+    const worker = await createProbeWakeWorker({ connection: native, config, workflowBundle: { codePath: path.join(PROJECT_ROOT, 'lib', 'workflow-bundle.js') } });
+    const running = worker.run();
+    try {
+      await eventually(() => ensureTailWorkflow(d.client, config), 60_000, 'tail started');
+      await d.cursorStamped();
+      await d.append(wakeRow('w-1', 'wedge', 'auth'));
 
-    const tail = await eventually(async () => {
-      const checks = JSON.parse((await d.cli(['doctor', '--json'])).stdout) as Check[];
-      const found = check(checks, 'tail workflow');
-      return found && !found.ok ? found : undefined;
-    }, 120_000, 'doctor reporting the wedged tail');
-    expect(tail.detail).toMatch(new RegExp(`^${d.tailId} is wedged: its workflow task fails \\(attempt \\d+\\): `));
-    expect(tail.detail).toMatch(/ProbeName/);
-    expect(tail.fix).toContain('probe-wake setup');
+      let last: Check | undefined;
+      const tail = await eventually(async () => {
+        const checks = JSON.parse((await d.cli(['doctor', '--json'])).stdout) as Check[];
+        last = check(checks, 'tail workflow');
+        return last && !last.ok ? last : undefined;
+      }, 120_000, 'doctor reporting the wedged tail').catch((err: Error) => {
+        throw new Error(`${err.message}; last tail check: ${JSON.stringify(last)}`);
+      });
+      expect(tail.detail).toMatch(new RegExp(`^${d.tailId} is wedged: its workflow task fails \\(attempt \\d+\\): `));
+      expect(tail.detail).toMatch(/ProbeName/);
+      expect(tail.fix).toContain('probe-wake setup');
 
-    const status = await d.cli(['status']);
-    expect(status.status).toBe(1);
-    expect(status.stdout).toBe('');
-    expect(status.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(status.stderr).toMatch(new RegExp(`^probe-wake: cannot query tail ${d.tailId} in namespace probe-wake-wedge: `));
-  });
+      const status = await d.cli(['status']);
+      expect(status.status).toBe(1);
+      expect(status.stdout).toBe('');
+      expect(status.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(status.stderr).toMatch(new RegExp(`^probe-wake: cannot query tail ${d.tailId} in namespace probe-wake-wedge: `));
+    } finally {
+      worker.shutdown();
+      await running;
+      await native.close();
+    }
+  }, 240_000);
 });

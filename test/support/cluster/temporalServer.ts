@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { PROJECT_ROOT } from '../../../src/runtime/projectRoot';
-import { freePort } from '../ports';
 import type { ServerTools } from './serverBuild';
 
 /** Where a cluster's pieces are: enough for a test file to restart the server exactly as it was. */
@@ -23,11 +23,34 @@ export interface RunningServer {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/**
+ * Free ports below 32768 for every listener: the server records each service's gRPC port in
+ * PostgreSQL's cluster_membership.rpc_port, a SMALLINT, and dies at start-up ("value out of range
+ * for type smallint") on a port from Linux's ephemeral range (32768-60999), where freePort() lands.
+ */
 export async function clusterPorts(): Promise<ClusterSpec['ports']> {
   const names = ['frontendGrpc', 'frontendHttp', 'frontendMembership', 'historyGrpc', 'historyMembership', 'matchingGrpc', 'matchingMembership', 'workerGrpc', 'workerMembership'] as const;
   const ports = {} as ClusterSpec['ports'];
-  for (const name of names) ports[name] = await freePort();
+  const taken = new Set<number>();
+  for (const name of names) {
+    for (;;) {
+      const candidate = 10_000 + Math.floor(Math.random() * 22_000);
+      if (!taken.has(candidate) && (await bindable(candidate))) {
+        taken.add(candidate);
+        ports[name] = candidate;
+        break;
+      }
+    }
+  }
   return ports;
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 /**
