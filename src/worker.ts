@@ -6,7 +6,9 @@ import { NativeConnection, Worker, type NativeConnectionOptions, type WorkerOpti
 import { createActivities, type ActivityOptions } from './activities';
 import { probeWakeDataConverter } from './codec/dataConverter';
 import { ConfigError, describeConfig, loadConfig, type AppConfig } from './config/config';
+import { ClusterChangedError, clusterIdentity, identityChange, watchClusterIdentity, type ClusterIdentity } from './runtime/clusterIdentity';
 import { logger } from './runtime/logger';
+import { NamespaceNotReady, requireSearchAttributes } from './runtime/searchAttributes';
 import { ensureTailWorkflow } from './runtime/tailWorkflow';
 import { installRuntime } from './runtime/telemetry';
 
@@ -98,41 +100,61 @@ export interface ServeHooks {
   /** The worker exists: from here on the SDK's own SIGINT/SIGTERM handling drains it. */
   onWorkerCreated?: () => void;
   /** The worker polls and the tail workflow runs with this process's settings. */
-  onReady: (tail: TailRef) => void;
+  onReady: (tail: TailRef, cluster: ClusterIdentity | undefined) => void;
 }
 
 /**
- * Both entries' shared run: connect, run the worker, make sure the tail runs
- * (started if absent, else handed these settings), and resolve once the
- * worker has drained. If the tail cannot be ensured the worker is shut down
- * and the error rethrown.
+ * Both entries' shared run: connect, refuse a namespace without our search attributes, run the
+ * worker, make sure the tail runs (started if absent, else handed these settings), and resolve once
+ * the worker has drained. If the tail cannot be ensured the worker is shut down and the error
+ * rethrown. The cluster's identity is recorded at start and watched: should another cluster answer
+ * on the address (a server replaced during a restart), the worker shuts down and this rejects with
+ * a ClusterChangedError instead of working on the wrong cluster.
  */
 export async function serveProbeWake(target: TemporalTarget, hooks: ServeHooks): Promise<void> {
-  const connection = await NativeConnection.connect(target.connectionOptions);
+  const { namespace } = target.config.temporal;
+  const address = target.connectionOptions.address ?? '?';
+  const clientConnection = await Connection.connect(target.connectionOptions);
   try {
-    const worker = await createProbeWakeWorker({ connection, config: target.config });
-    hooks.onWorkerCreated?.();
-    const running = worker.run();
+    const identity = await clusterIdentity(clientConnection);
+    await requireSearchAttributes(clientConnection, namespace, address);
+    const connection = await NativeConnection.connect(target.connectionOptions);
     try {
-      const clientConnection = await Connection.connect(target.connectionOptions);
+      const worker = await createProbeWakeWorker({ connection, config: target.config });
+      hooks.onWorkerCreated?.();
+      let changed: ClusterChangedError | undefined;
+      const stopWatching = identity
+        ? watchClusterIdentity(clientConnection, address, identity, (err) => {
+            changed = err;
+            logger.error({ expected: identity, address }, err.message);
+            // Already stopping (a signal came first) is fine: the error is reported all the same.
+            if (worker.getState() === 'RUNNING') worker.shutdown();
+          })
+        : () => undefined;
+      const running = worker.run();
       try {
-        const client = new Client({
-          connection: clientConnection,
-          namespace: target.config.temporal.namespace,
-          dataConverter: probeWakeDataConverter(target.config.codecKeys),
-        });
-        hooks.onReady(await ensureTailWorkflow(client, target.config));
+        const client = new Client({ connection: clientConnection, namespace, dataConverter: probeWakeDataConverter(target.config.codecKeys) });
+        hooks.onReady(await ensureTailWorkflow(client, target.config), identity);
+      } catch (err) {
+        worker.shutdown();
+        throw err;
       } finally {
-        await clientConnection.close();
+        try {
+          await running;
+        } catch (err) {
+          // The worker may fail (its namespace unknown there) before the watch notices another cluster: say which.
+          changed ??= identity && identityChange(address, identity, await clusterIdentity(clientConnection));
+          if (!changed) throw err;
+        } finally {
+          stopWatching();
+        }
       }
-    } catch (err) {
-      worker.shutdown();
-      throw err;
+      if (changed) throw changed;
     } finally {
-      await running;
+      await connection.close();
     }
   } finally {
-    await connection.close();
+    await clientConnection.close();
   }
 }
 
@@ -142,16 +164,20 @@ async function runProductionWorker(): Promise<void> {
   const target = clusterTarget(config);
   installRuntime(config.worker);
   await serveProbeWake(target, {
-    onReady: (tail) => logger.info({ config: describeConfig(target.config), tail }, 'worker started'),
+    onReady: (tail, cluster) => logger.info({ config: describeConfig(target.config), tail, cluster }, 'worker started'),
   });
   logger.info('worker stopped');
 }
 
 if (require.main === module) {
   runProductionWorker().catch((err) => {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof NamespaceNotReady) {
       process.stderr.write(`probe-wake: ${err.message}\n`);
       process.exit(2);
+    }
+    if (err instanceof ClusterChangedError) {
+      process.stderr.write(`probe-wake: ${err.message}\n`);
+      process.exit(1);
     }
     logger.fatal({ err }, 'worker failed');
     process.exit(1);

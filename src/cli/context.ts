@@ -2,6 +2,7 @@ import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { loadConfig, type AppConfig } from '../config/config';
 import { probeWakeDataConverter } from '../codec/dataConverter';
+import { clusterIdentity, identityChange } from '../runtime/clusterIdentity';
 
 /** A failure the CLI explains in one message; `exitCode` 2 means "fix your input or config". */
 export class CliError extends Error {
@@ -51,9 +52,14 @@ export async function withTemporal<T>(config: AppConfig, body: (session: Tempora
   const endpoint = temporalEndpoint(config);
   const connection = await connectOrExplain(endpoint);
   try {
+    const identity = await clusterIdentity(connection);
     // The worker's converter: with PROBE_WAKE_CODEC_KEYS set, results and memos are ciphertext in history.
     const client = new Client({ connection, namespace: endpoint.namespace, dataConverter: probeWakeDataConverter(config.codecKeys) });
-    return await body({ client, connection, endpoint });
+    const result = await body({ client, connection, endpoint });
+    // The connection reconnects by itself: make sure what answered all along was the cluster we started with.
+    const change = identity && identityChange(endpoint.address, identity, await clusterIdentity(connection));
+    if (change) throw new CliError(`${change.message}\n  what this command printed may come from either cluster`);
+    return result;
   } finally {
     await connection.close();
   }

@@ -1,12 +1,40 @@
 import type { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTE_NAMES } from '../workflows/definitions';
+import { isNotFound } from './temporalErrors';
 
 const KEYWORD = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
 
 export interface SearchAttributeSetup {
   added: string[];
   alreadyRegistered: string[];
+}
+
+/** The namespace is not ready for a worker: a start-up refusal, explained to the operator. */
+export class NamespaceNotReady extends Error {
+  override name = 'NamespaceNotReady';
+}
+
+/**
+ * A worker's start-up check: the namespace exists and has our Keyword search attributes. Without
+ * them the tail's workflow task would fail for ever at its first investigation (BadSearchAttributes).
+ */
+export async function requireSearchAttributes(connection: Connection, namespace: string, address: string): Promise<void> {
+  let missing: string[];
+  try {
+    missing = await missingSearchAttributes(connection, namespace);
+  } catch (err) {
+    if (isNotFound(err)) {
+      throw new NamespaceNotReady(`namespace ${namespace} does not exist on ${address}: run \`npx probe-wake setup\` (creates it, then registers the search attributes), or set TEMPORAL_NAMESPACE`);
+    }
+    throw err;
+  }
+  if (missing.length > 0) {
+    throw new NamespaceNotReady(
+      `namespace ${namespace} on ${address} lacks the Keyword search attribute(s) ${missing.join(', ')} the tail sets on every investigation: ` +
+        'run `npx probe-wake setup` once (Temporal Cloud: add them in the Cloud UI or with tcld), then start the worker',
+    );
+  }
 }
 
 export class SearchAttributeConflict extends Error {

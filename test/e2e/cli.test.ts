@@ -180,12 +180,24 @@ describe('probe-wake CLI against a running probe-wake', () => {
       const run = await cli(['setup', '--json'], fresh);
       return run.code === 0 ? run : undefined;
     }, 30_000, 'setup on the new namespace');
-    expect(json(first.stdout)).toEqual({ namespace: 'setup-test', added: ['ProbeName', 'IssueCategory', 'ProbeSeverity', 'InvestigationOutcome'], alreadyRegistered: [] });
+    expect(json(first.stdout)).toEqual({ namespace: 'setup-test', namespaceCreated: false, added: ['ProbeName', 'IssueCategory', 'ProbeSeverity', 'InvestigationOutcome'], alreadyRegistered: [] });
 
     const again = await cli(['setup'], fresh);
     expect(again.code).toBe(0);
     expect(again.stdout.match(/already registered\s+\w+ \(Keyword\)/g)).toHaveLength(4);
     const doctor = json<Check[]>((await cli(['doctor', '--json'], fresh)).stdout);
     expect(doctor.find((c) => c.name === 'search attributes')).toMatchObject({ ok: true });
+  });
+
+  test('setup creates a missing namespace with --retention, and rejects a bad one', async () => {
+    const created = await cli(['setup', '--retention', '3d'], { TEMPORAL_NAMESPACE: 'setup-created' });
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('created namespace setup-created');
+    expect(created.stdout).toContain('retention 3 days');
+    const described = await p.env.connection.workflowService.describeNamespace({ namespace: 'setup-created' });
+    expect(Number(described.config?.workflowExecutionRetentionTtl?.seconds)).toBe(3 * 86_400);
+    const bad = await cli(['setup', '--retention', '2h'], { TEMPORAL_NAMESPACE: 'setup-created' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--retention "2h"');
   });
 });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config/config';
 import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../src/runtime/workerProcessTuning';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../src/workflows/definitions';
+import { TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from '../support/cluster/versions';
 import { composeCheckBinary, loadCompose, type ComposeProject } from '../support/composeCheck';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -78,9 +79,12 @@ describe('docker-compose.yml against the Compose Specification (compose-go loade
       services.flatMap(([, s]) => Object.entries(s.depends_on ?? {}).filter(([, d]) => d.condition === 'service_completed_successfully').map(([name]) => name)),
     );
     for (const [name, service] of services) {
-      const oneShot = service.restart === 'no' && awaitedToComplete.has(name);
+      const oneShot = awaitedToComplete.has(name);
       const healthchecked = (service.healthcheck?.test?.length ?? 0) > 0 && !service.healthcheck?.disable;
-      expect({ name, healthchecked, oneShot }).toEqual({ name, healthchecked: !oneShot, oneShot });
+      // A one-shot job restarts only when it fails (as the Temporal samples' jobs do); a service stays up.
+      const restart = service.restart;
+      expect({ name, healthchecked, oneShot, restart }).toEqual({ name, healthchecked: !oneShot, oneShot, restart: oneShot ? 'on-failure' : restart });
+      if (!oneShot) expect({ name, restart }).not.toEqual({ name, restart: 'on-failure' });
     }
     // Whoever depends on a long-running service waits for it to be healthy, not merely started.
     for (const [, service] of services) {
@@ -88,6 +92,16 @@ describe('docker-compose.yml against the Compose Specification (compose-go loade
         expect({ dep, condition }).toEqual({ dep, condition: awaitedToComplete.has(dep) ? 'service_completed_successfully' : 'service_healthy' });
       }
     }
+  });
+
+  it('pins the Temporal server version the suite runs (dev server and cluster project) for server, admin-tools and UI', () => {
+    const images = Object.fromEntries(Object.entries(project.services).map(([name, s]) => [name, s.image]));
+    expect(images).toMatchObject({
+      temporal: `temporalio/server:${TEMPORAL_SERVER_VERSION}`,
+      'temporal-schema': `temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`,
+      'temporal-setup': `temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`,
+      'temporal-ui': `temporalio/ui:${TEMPORAL_UI_VERSION}`,
+    });
   });
 
   it('hard-codes no secret: every secret comes from the environment', () => {

@@ -4,7 +4,10 @@ import { LogLevel, WebClient } from '@slack/web-api';
 import { Connection, WorkflowNotFoundError, Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { ConfigError, loadConfig, type AppConfig } from '../../config/config';
+import { temporal } from '@temporalio/proto';
+import { DEFAULT_RETENTION_DAYS } from '../../runtime/namespace';
 import { missingSearchAttributes } from '../../runtime/searchAttributes';
+import { isNotFound, isPermissionProblem } from '../../runtime/temporalErrors';
 import { errorText, output, temporalEndpoint, temporalFix } from '../context';
 import { probeWakeDataConverter } from '../../codec/dataConverter';
 
@@ -80,7 +83,13 @@ async function checkSearchAttributes(connection: Connection, namespace: string):
     if (missing.length === 0) return { name, ok: true, detail: 'ProbeName, IssueCategory, ProbeSeverity, InvestigationOutcome registered' };
     return { name, ok: false, detail: `not registered as Keyword: ${missing.join(', ')}`, fix: 'npx probe-wake setup' };
   } catch (err) {
-    return { name, ok: false, detail: `cannot list them: ${errorText(err)}`, fix: 'check the operator API permissions of this identity, or register them in the Temporal Cloud UI' };
+    if (isNotFound(err)) {
+      return { name, ok: false, detail: `namespace ${namespace} does not exist`, fix: `npx probe-wake setup (creates it with ${DEFAULT_RETENTION_DAYS} days retention, then registers the attributes)` };
+    }
+    const fix = isPermissionProblem(err)
+      ? 'this identity may not list search attributes: grant it operator access, or check them in the Temporal Cloud UI'
+      : 'check that TEMPORAL_ADDRESS is a Temporal frontend; the server log says more';
+    return { name, ok: false, detail: `cannot list them: ${errorText(err)}`, fix };
   }
 }
 
@@ -89,14 +98,55 @@ async function checkTail(client: Client, config: AppConfig): Promise<Check> {
   const id = config.temporal.tailWorkflowId;
   try {
     const description = await client.workflow.getHandle(id).describe();
-    if (description.status.name === 'RUNNING') return { name, ok: true, detail: `${id} running on task queue ${description.taskQueue}` };
+    if (description.status.name === 'RUNNING') {
+      const failing = await failingWorkflowTask(client, id, description);
+      if (failing) {
+        return { name, ok: false, detail: `${id} is wedged: its workflow task fails (attempt ${failing.attempt}): ${failing.failure}`, fix: failing.fix };
+      }
+      return { name, ok: true, detail: `${id} running on task queue ${description.taskQueue}` };
+    }
     return { name, ok: false, detail: `${id} is ${description.status.name.toLowerCase()}`, fix: 'start a worker (`npm start`, or `node lib/worker.js` against a cluster); it restarts the tail' };
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) {
       return { name, ok: false, detail: `${id} not found`, fix: 'start a worker (`npm start`, or `node lib/worker.js` against a cluster); it starts the tail' };
     }
-    return { name, ok: false, detail: `cannot describe ${id}: ${errorText(err)}`, fix: 'check the namespace and your permissions' };
+    if (isNotFound(err)) return { name, ok: false, detail: `namespace ${client.options.namespace} does not exist`, fix: 'npx probe-wake setup, then start a worker' };
+    const fix = isPermissionProblem(err) ? 'this identity may not describe workflows in the namespace: check its permissions' : 'retry; the server log says more';
+    return { name, ok: false, detail: `cannot describe ${id}: ${errorText(err)}`, fix };
   }
+}
+
+/**
+ * A running tail whose workflow task keeps failing makes no progress, yet describes as RUNNING.
+ * The pending task's attempt counts the failures; the first failure is in history (the server
+ * does not record the retries), newest first, so the reverse history finds it at once.
+ */
+async function failingWorkflowTask(
+  client: Client,
+  workflowId: string,
+  description: Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['describe']>>,
+): Promise<{ attempt: number; failure: string; fix: string } | undefined> {
+  const attempt = description.raw.pendingWorkflowTask?.attempt ?? 0;
+  if (attempt < 2) return undefined;
+  let failure = 'cause not in the recent history';
+  try {
+    const { history } = await client.workflowService.getWorkflowExecutionHistoryReverse({
+      namespace: client.options.namespace,
+      execution: { workflowId, runId: description.runId },
+      maximumPageSize: 100,
+    });
+    const failed = history?.events?.find((e) => e.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes;
+    if (failed) {
+      const cause = temporal.api.enums.v1.WorkflowTaskFailedCause[failed.cause ?? 0]?.replace('WORKFLOW_TASK_FAILED_CAUSE_', '') ?? 'UNSPECIFIED';
+      failure = `${cause}: ${(failed.failure?.message ?? '').split('\n')[0]}`;
+    }
+  } catch (err) {
+    failure = `history unreadable: ${errorText(err)}`;
+  }
+  const fix = /search attribute/i.test(failure)
+    ? 'npx probe-wake setup (registers the missing search attributes; the task then succeeds on its next attempt)'
+    : 'see the worker logs for this failure and fix its cause; the task retries by itself';
+  return { attempt, failure, fix };
 }
 
 async function checkSlack(config: AppConfig): Promise<Check> {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { getStateQuery } from '../../workflows/definitions';
 import type { TailStateView } from '../../workflows/tailState';
-import { cliConfig, output, withTemporal } from '../context';
+import { CliError, cliConfig, errorText, output, withTemporal } from '../context';
 import { formatTable } from '../table';
 import { tailHandle } from '../tail';
 
@@ -14,7 +14,13 @@ export function registerStatus(program: Command): void {
       const config = cliConfig();
       await withTemporal(config, async ({ client, endpoint }) => {
         const handle = await tailHandle(client, config);
-        const state = await handle.query(getStateQuery);
+        let state: TailStateView;
+        try {
+          state = await handle.query(getStateQuery);
+        } catch (err) {
+          // A tail whose workflow task fails cannot answer queries: say so in one line, not a stack trace.
+          throw new CliError(`cannot query tail ${handle.workflowId} in namespace ${endpoint.namespace}: ${withCause(err)} (\`probe-wake doctor\` shows why)`);
+        }
         output(options.json === true, state, () => renderState(state, `${handle.workflowId} on ${endpoint.address} (namespace ${endpoint.namespace})`));
       });
     });
@@ -60,4 +66,13 @@ function describeSpend(spend: TailStateView['spendToday'] | undefined): string {
   const usd = (value: number) => `$${value.toFixed(4)}`;
   const budget = spend.budgetUsd === null ? 'no budget' : `budget ${usd(spend.budgetUsd)}${spend.halted ? ` (${spend.halted} halted)` : ''}`;
   return `${usd(spend.spentUsd)} spent, ${usd(spend.reservedUsd)} held by running investigations, ${budget} (${spend.day} UTC)`;
+}
+
+/** `Failed to query Workflow` says little alone: add the server's reason, still on one line. */
+function withCause(err: unknown): string {
+  const text = errorText(err);
+  const cause = (err as { cause?: { details?: unknown; message?: unknown } }).cause;
+  const reason = typeof cause?.details === 'string' ? cause.details : typeof cause?.message === 'string' ? cause.message : '';
+  const first = reason.split('\n')[0]?.trim() ?? '';
+  return first && !text.includes(first) ? `${text}: ${first}` : text;
 }
