@@ -9,7 +9,7 @@ import path from 'node:path';
 import { investigationWorkflowId } from '../../src/domain/debounce';
 import { clusterState } from '../support/cluster/state';
 import { ClusterDeployment, wakeRow } from '../support/cluster/deployment';
-import { eventually } from '../support/temporal';
+import { eventually } from '../support/poll';
 
 const cluster = clusterState();
 let tmp: string;

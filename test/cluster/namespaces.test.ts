@@ -9,11 +9,12 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../../src/config/config';
-import { PROJECT_ROOT } from '../../src/runtime/projectRoot';
+import { PROJECT_ROOT } from '../../src/runtime/temporalTools';
 import { ensureTailWorkflow } from '../../src/runtime/tailWorkflow';
 import { createProbeWakeWorker } from '../../src/worker';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../src/workflows/definitions';
-import { eventually, quietRuntime } from '../support/temporal';
+import { eventually } from '../support/poll';
+import { quietRuntime } from '../support/temporal';
 import { clusterState } from '../support/cluster/state';
 import { ClusterDeployment, wakeRow } from '../support/cluster/deployment';
 

@@ -10,7 +10,7 @@ import { investigationWorkflowId } from '../../src/domain/debounce';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../src/workflows/definitions';
 import { clusterState } from '../support/cluster/state';
 import { ClusterDeployment, wakeRow } from '../support/cluster/deployment';
-import { eventually } from '../support/temporal';
+import { eventually } from '../support/poll';
 
 const cluster = clusterState();
 let tmp: string;

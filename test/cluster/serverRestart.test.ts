@@ -10,7 +10,7 @@ import { investigationWorkflowId } from '../../src/domain/debounce';
 import { clusterState } from '../support/cluster/state';
 import { ClusterDeployment, wakeRow } from '../support/cluster/deployment';
 import { clusterPorts, loadSchemas, startTemporalServer, type ClusterSpec, type RunningServer } from '../support/cluster/temporalServer';
-import { eventually } from '../support/temporal';
+import { eventually } from '../support/poll';
 
 const cluster = clusterState();
 let tmp: string;

@@ -11,7 +11,8 @@ import { Connection } from '@temporalio/client';
 import { clusterIdentity } from '../../src/runtime/clusterIdentity';
 import { startDevServer, type DevServer } from '../../src/runtime/devServer';
 import { resolveTool, TEMPORAL_CLI } from '../../src/runtime/temporalTools';
-import { assertBuilt, freePort, startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
+import { freePort } from '../support/ports';
+import { assertBuilt, startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
 
 async function identityAt(address: string) {
   const connection = await Connection.connect({ address });

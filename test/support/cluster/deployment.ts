@@ -5,8 +5,9 @@ import { Client, Connection } from '@temporalio/client';
 import { getStateQuery } from '../../../src/workflows/definitions';
 import { FakeAnthropic } from '../fakeAnthropic';
 import { FakeSlack } from '../fakeSlack';
-import { eventually } from '../temporal';
-import { freePort, startWorkerProcess, WORKER_JS, type WorkerProcess } from '../workerProcess';
+import { eventually } from '../poll';
+import { freePort } from '../ports';
+import { startWorkerProcess, WORKER_JS, type WorkerProcess } from '../workerProcess';
 
 export const CLI_JS = path.resolve(__dirname, '..', '..', '..', 'lib', 'cli', 'index.js');
 

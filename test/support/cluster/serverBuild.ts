@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../../src/runtime/projectRoot';
+import { PROJECT_ROOT } from '../../../src/runtime/temporalTools';
 import { TEMPORAL_SERVER_VERSION } from './versions';
 
 export interface ServerTools {

@@ -3,7 +3,7 @@ import { openSync, closeSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { PROJECT_ROOT } from '../../../src/runtime/projectRoot';
+import { PROJECT_ROOT } from '../../../src/runtime/temporalTools';
 import type { ServerTools } from './serverBuild';
 
 /** Where a cluster's pieces are: enough for a test file to restart the server exactly as it was. */
