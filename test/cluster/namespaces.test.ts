@@ -105,7 +105,7 @@ describe('namespaces on a fresh cluster', () => {
         throw new Error(`${err.message}; last tail check: ${JSON.stringify(last)}`);
       });
       expect(tail.detail).toMatch(new RegExp(`^${d.tailId} is wedged: its workflow task fails \\(attempt \\d+\\): `));
-      expect(tail.detail).toMatch(/ProbeName/);
+      expect(tail.detail).toMatch(/BAD_SEARCH_ATTRIBUTES: .*no mapping defined for search attribute (ProbeName|IssueCategory|ProbeSeverity)/);
       expect(tail.fix).toContain('probe-wake setup');
 
       const status = await d.cli(['status']);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { investigationWorkflowId } from '../../src/domain/debounce';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../src/workflows/definitions';
 import { clusterState } from '../support/cluster/state';
+import { TEMPORAL_SERVER_VERSION } from '../support/cluster/versions';
 import { ClusterDeployment, wakeRow } from '../support/cluster/deployment';
 import { eventually } from '../support/poll';
 
@@ -54,6 +55,13 @@ describe('the production worker on a PostgreSQL-backed Temporal cluster', () => 
     expect(state.windows.map((w) => `${w.probe}/${w.category}`).sort()).toEqual(['api/latency', 'fly/auth', 'postgres/disk']);
     // Every line the worker printed is a JSON record (worker.logLines throws on one that is not).
     expect(worker.logLines().length).toBeGreaterThan(2);
+  });
+
+  it('is the pinned server version, on PostgreSQL', async () => {
+    const info = await d.client.connection.workflowService.getClusterInfo({});
+    expect(info.serverVersion).toBe(TEMPORAL_SERVER_VERSION);
+    expect(info.persistenceStore).toBe('postgres12');
+    expect(info.visibilityStore).toBe('postgres12');
   });
 
   it('answers a SQL visibility query on each search attribute', async () => {

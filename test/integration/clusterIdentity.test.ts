@@ -11,6 +11,7 @@ import { Connection } from '@temporalio/client';
 import { clusterIdentity } from '../../src/runtime/clusterIdentity';
 import { startDevServer, type DevServer } from '../../src/runtime/devServer';
 import { resolveTool, TEMPORAL_CLI } from '../../src/runtime/temporalTools';
+import { TEMPORAL_SERVER_VERSION } from '../support/cluster/versions';
 import { freePort } from '../support/ports';
 import { assertBuilt, startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
 
@@ -45,6 +46,8 @@ describe('cluster identity', () => {
     servers.push(first);
     const firstIdentity = await identityAt(first.address);
     expect(firstIdentity?.clusterId).toMatch(/\S/);
+    // The dev server's version is the one compose and the cluster project pin.
+    expect(firstIdentity?.serverVersion).toBe(TEMPORAL_SERVER_VERSION);
 
     const auditLog = path.join(tmp, 'audit.jsonl');
     await fs.writeFile(auditLog, '');

@@ -49,7 +49,7 @@ export async function serverTools(): Promise<ServerTools> {
   };
   child.stdout.on('data', onOutput);
   child.stderr.on('data', onOutput);
-  const ticker = setInterval(() => log(`  still building: ${compiled} packages compiled, ${Math.round((Date.now() - started) / 1000)} s`), 30_000);
+  const ticker = setInterval(() => log(`  still building: ${Math.round((Date.now() - started) / 1000)} s, ${compiled} packages compiled so far (cached ones are not listed)`), 30_000);
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
   clearInterval(ticker);
   if (code !== 0) throw new Error(`go install failed (exit ${code}):\n${tail}`);
