@@ -18,7 +18,7 @@ import { FakeAnthropic } from '../support/fakeAnthropic';
 import { FakeSlack, type PostedDm } from '../support/fakeSlack';
 import { delay, eventually, withTimeout, type PollOptions } from '../support/poll';
 import { freePort } from '../support/ports';
-import { spawnWorkerProcess, type WorkerProcess } from '../support/workerProcess';
+import { POLLING_MESSAGE, spawnWorkerProcess, type WorkerProcess } from '../support/workerProcess';
 import { FailpointServer } from './failpointServer';
 
 const OPERATOR = 'U0CHAOS01';
@@ -152,8 +152,13 @@ export class Lane {
 
   async spawnWorker(): Promise<WorkerProcess> {
     this.lives += 1;
-    // The production entry, lib/worker.js: it loads the workflow bundle `npm run build` made, so a life starts in about a second.
-    const worker = spawnWorkerProcess(this.env, { logFile: path.join(this.options.dir, `worker-${this.lives}.log`), keepChars: 0 });
+    // The production entry, lib/worker.js, on the workflow bundle `npm run build` made. A life is ready once it
+    // polls: the tail it then re-ensures was ensured by start() already, and a kill may land before or after that.
+    const worker = spawnWorkerProcess(this.env, {
+      logFile: path.join(this.options.dir, `worker-${this.lives}.log`),
+      keepChars: 0,
+      readyMessage: POLLING_MESSAGE,
+    });
     this.worker = worker;
     await worker.ready();
     return worker;

@@ -15,6 +15,8 @@ export const WORKER_JS = path.resolve(__dirname, '..', '..', 'lib', 'worker.js')
 
 /** The line lib/worker.js logs once it polls and the tail runs with its settings. */
 export const READY_MESSAGE = '"msg":"worker started"';
+/** The SDK's log line once the worker polls, a few seconds before READY_MESSAGE on a loaded machine (the tail is ensured in between). */
+export const POLLING_MESSAGE = '"state":"RUNNING"';
 
 export function assertBuilt(): void {
   for (const file of [WORKER_JS, path.join(path.dirname(WORKER_JS), 'workflow-bundle.js')]) {
@@ -37,6 +39,8 @@ export interface SpawnOptions {
   logFile?: string;
   /** Keep only the last this many characters of each stream in memory (the bench's storms log a lot). Default: all. */
   keepChars?: number;
+  /** The stdout text that means ready (default READY_MESSAGE). */
+  readyMessage?: string;
 }
 
 export interface WorkerProcess {
@@ -48,7 +52,7 @@ export interface WorkerProcess {
   stderr(): string;
   /** Every stdout line parsed as JSON: throws on a line that is not (logs must be structured). */
   logLines(): Array<Record<string, unknown>>;
-  /** Resolves once the worker logged READY_MESSAGE; rejects if it exits first or takes longer than `timeoutMs`. */
+  /** Resolves once the worker logged its ready message; rejects if it exits first or takes longer than `timeoutMs`. */
   ready(timeoutMs?: number): Promise<void>;
   /** Sends `signal` (unless it has exited already) and waits for the exit. */
   stop(signal?: NodeJS.Signals): Promise<Exit>;
@@ -65,13 +69,14 @@ export function spawnWorkerProcess(env: NodeJS.ProcessEnv, options: SpawnOptions
   };
   let out = '';
   let err = '';
+  const readyMessage = options.readyMessage ?? READY_MESSAGE;
   let started = false;
-  let recent = ''; // enough of the stream's end to see READY_MESSAGE split over two chunks
+  let recent = ''; // enough of the stream's end to see the ready message split over two chunks
   child.stdout!.on('data', (chunk: Buffer) => {
     log?.write(chunk);
     if (!started) {
-      recent = (recent + chunk.toString('utf8')).slice(-2 * READY_MESSAGE.length - chunk.length);
-      started = recent.includes(READY_MESSAGE);
+      recent = (recent + chunk.toString('utf8')).slice(-2 * readyMessage.length - chunk.length);
+      started = recent.includes(readyMessage);
     }
     out = keep(out, chunk);
   });
