@@ -74,7 +74,7 @@ async function investigate(anthropicUrl = anthropicBase, wake = flyWake()): Prom
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities(config, { engineRequestTimeoutMs: REQUEST_TIMEOUT_MS, slackRequestTimeoutMs: REQUEST_TIMEOUT_MS }),
+    activities: createActivities(config, { engineSilenceTimeoutMs: REQUEST_TIMEOUT_MS, slackRequestTimeoutMs: REQUEST_TIMEOUT_MS }),
   });
   return worker.runUntil(
     env.client.workflow.execute('probeInvestigationWorkflow', {
