@@ -74,6 +74,8 @@ export interface StreamPacing {
   firstByteDelayMs?: number;
   /** Between SSE events (pings go out meanwhile every `pingEveryMs`). */
   eventDelayMs?: number;
+  /** Instead of eventDelayMs: the events spread evenly over this long. */
+  spreadOverMs?: number;
   /** Text deltas of about this many characters. */
   chunkChars?: number;
   pingEveryMs?: number;
@@ -137,7 +139,7 @@ export function toolResultsIn(request: RecordedRequest): Array<{ tool_use_id: st
   );
 }
 
-type Block = Record<string, unknown> & { type: string };
+export type Block = Record<string, unknown> & { type: string };
 
 interface IssuedTurn {
   thinking: Array<{ thinking: string; signature: string }>;
@@ -173,6 +175,8 @@ export class FakeAnthropic extends FakeHttpServer {
   private readonly cache = new Map<string, number>();
   /** request-id of every response, in order. */
   readonly requestIds: string[] = [];
+  /** Every Message the fake answered with (thinking, usage and all), in order. */
+  readonly answers: Array<Record<string, unknown> & { content: Block[]; usage: Record<string, number> }> = [];
 
   constructor(private readonly defaultText = FAKE_DIAGNOSIS) {
     super((path) => {
@@ -196,6 +200,7 @@ export class FakeAnthropic extends FakeHttpServer {
     super.reset();
     this.respond = undefined;
     this.requestIds.length = 0;
+    this.answers.length = 0;
     this.cache.clear();
   }
 
@@ -245,7 +250,7 @@ export class FakeAnthropic extends FakeHttpServer {
   /** A model that takes `totalMs` to write `text`, a chunk every `everyMs` (a slow gateway or a self-hosted model). */
   static slowStream(text: string, totalMs: number, everyMs = 2000): Behaviour {
     const events = Math.max(1, Math.floor(totalMs / everyMs));
-    return FakeAnthropic.paced({ text }, { eventDelayMs: everyMs, chunkChars: Math.max(1, Math.ceil(text.length / events)), pingEveryMs: 5000 });
+    return FakeAnthropic.paced({ text }, { spreadOverMs: totalMs, chunkChars: Math.max(1, Math.ceil(text.length / events)), pingEveryMs: 5000 });
   }
 
   private describeModel(id: string): Behaviour {
@@ -404,7 +409,7 @@ export class FakeAnthropic extends FakeHttpServer {
       prefix: prefixHash(body, messages),
     };
     for (const block of content) if (block.type === 'tool_use') this.issuedByToolUse.set(String(block.id), issued);
-    return {
+    const message = {
       id: `msg_${randomBytes(12).toString('hex')}`,
       type: 'message',
       role: 'assistant',
@@ -413,8 +418,10 @@ export class FakeAnthropic extends FakeHttpServer {
       stop_reason: stopReason,
       stop_sequence: null,
       stop_details: spec.stopDetails ?? null,
-      usage: spec.usage ?? { ...this.inputUsage(body), output_tokens: Math.max(1, used), service_tier: 'standard' },
+      usage: spec.usage ?? { ...this.inputUsage(body), output_tokens: Math.max(1, used) },
     };
+    this.answers.push(message);
+    return message;
   }
 
   /** PRICING/CACHING: input split into cache reads, cache writes (5 min) and the rest; a prefix under 512 tokens is not cached. */
@@ -473,7 +480,7 @@ export class FakeAnthropic extends FakeHttpServer {
 
   private async writePaced(res: http.ServerResponse, message: Record<string, unknown>, pacing: StreamPacing): Promise<void> {
     const events = sseEvents(message, pacing.chunkChars ?? 4000).length;
-    await sleep((pacing.firstByteDelayMs ?? 0) + (pacing.eventDelayMs ?? 0) * events);
+    await sleep((pacing.firstByteDelayMs ?? 0) + (pacing.spreadOverMs ?? (pacing.eventDelayMs ?? 0) * events));
     if (res.destroyed) return;
     this.writeJson(res, 200, message);
   }
@@ -485,13 +492,14 @@ export class FakeAnthropic extends FakeHttpServer {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': this.newRequestId() });
     const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     const events = sseEvents(message, pacing.chunkChars ?? 4000);
+    const delay = pacing.spreadOverMs !== undefined ? pacing.spreadOverMs / Math.max(1, events.length - 1) : (pacing.eventDelayMs ?? 0);
     let lastPing = Date.now();
     for (const [i, [event, data]] of events.entries()) {
       if (pacing.stallAfterEvents !== undefined && i >= pacing.stallAfterEvents) return; // silent from here on, connection held
-      if (i > 0 && pacing.eventDelayMs) {
+      if (i > 0 && delay) {
         let waited = 0;
-        while (waited < pacing.eventDelayMs) {
-          const step = Math.min(pacing.eventDelayMs - waited, pacing.pingEveryMs ?? pacing.eventDelayMs);
+        while (waited < delay) {
+          const step = Math.min(delay - waited, pacing.pingEveryMs ?? delay);
           await sleep(step);
           waited += step;
           if (res.destroyed) return;

@@ -2,7 +2,7 @@ import * as Anthropic from '@anthropic-ai/sdk';
 import { engineFailure, serverRetryDelayMs, shouldRetry, StreamStop } from '../../src/activities/engineErrors';
 
 const body = (type: string, extra: Record<string, unknown> = {}) => ({ type: 'error', error: { type, message: 'm', ...extra }, request_id: 'req_body' });
-function apiError(status: number, headers: Record<string, string> = {}, errorBody: unknown = body('api_error')) {
+function apiError(status: number, headers: Record<string, string> = {}, errorBody: object = body('api_error')) {
   return Anthropic.APIError.generate(status, errorBody, 'm', new Headers({ 'request-id': 'req_123', ...headers }));
 }
 
