@@ -62,7 +62,8 @@ export function createAskModel(settings: EngineSettings, template: PromptTemplat
       apiKey: settings.apiKey,
       baseURL: settings.baseUrl ?? null,
       maxRetries: 0, // one retry layer: Temporal's
-      timeout: settings.silenceTimeoutMs, // the SDK's timeout covers the wait for the response headers only
+      // A backstop only: the SDK's timeout covers the wait for the response headers, which StreamWatch already bounds.
+      timeout: settings.silenceTimeoutMs + 5_000,
     }));
     const context = Context.current();
     const watch = new StreamWatch(settings.silenceTimeoutMs, turnBudgetMs(context.info.startToCloseTimeoutMs), context.cancellationSignal);

@@ -32,6 +32,12 @@ const ERROR_CLASSES: Array<[string, new (...args: never[]) => Error]> = [
 
 export function engineErrorClass(err: unknown): string {
   for (const [name, cls] of ERROR_CLASSES) if (err instanceof cls) return name;
+  // The streaming helper (MessageStream) wraps whatever broke the stream in a plain AnthropicError with the
+  // original as its cause; with no cause, the stream ended before a whole message arrived.
+  if (err instanceof AnthropicErrors.AnthropicError && err.constructor === AnthropicErrors.AnthropicError) {
+    const cause = (err as { cause?: unknown }).cause;
+    return cause === undefined ? 'IncompleteStreamError' : engineErrorClass(cause);
+  }
   // Errors raised while reading the response body escape the SDK's own classes.
   // Checked by name, not instanceof: fetch's errors may come from another realm.
   const name = typeof err === 'object' && err !== null ? String((err as { name?: unknown }).name ?? '') : '';

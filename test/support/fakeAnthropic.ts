@@ -278,6 +278,9 @@ export class FakeAnthropic extends FakeHttpServer {
         return this.errorAnswer({ status: behaviour.status, type: errorTypeOf(behaviour.body), retryAfter: behaviour.retryAfter });
       case 'slow':
         return { ...behaviour, then: this.faithful(behaviour.then ?? { kind: 'ok' }, request) };
+      case 'malformed':
+      case 'resetMidBody':
+        return request.body.stream === true ? this.brokenStream(behaviour.kind) : behaviour;
       case 'custom': {
         const spec = behaviour.spec as Spec | undefined;
         if (!spec) return behaviour;
@@ -446,6 +449,22 @@ export class FakeAnthropic extends FakeHttpServer {
     const signature = createHmac('sha256', this.secret).update(randomBytes(8)).update(thinking).digest('base64');
     this.issuedSignatures.set(signature, thinking);
     return signature;
+  }
+
+  /** The streamed forms of the HTTP layer's faults: an event whose data is not JSON, or the connection cut mid-event. */
+  private brokenStream(kind: 'malformed' | 'resetMidBody'): Behaviour {
+    return {
+      kind: 'custom',
+      play: (res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'request-id': this.newRequestId() });
+        if (kind === 'malformed') {
+          res.end('event: message_start\ndata: {"type": "message_start", "message": not json\n\n');
+          return;
+        }
+        res.write('event: message_start\ndata: {"type":"message_start","message":{"id":"msg_cut","type":"mess');
+        setTimeout(() => res.socket?.destroy(), 20);
+      },
+    };
   }
 
   private errorAnswer(spec: ErrorSpec): Behaviour {
