@@ -48,6 +48,8 @@ export interface FakeModel {
   adaptiveThinking: boolean;
   /** MIGRATION: temperature/top_p/top_k and assistant prefill answer 400. */
   strictSampling: boolean;
+  /** The model named in the answer when it is not the one asked for (an alias, a gateway's routing). */
+  answersAs?: string;
 }
 
 const HAIKU_5_5: FakeModel = { adaptiveThinking: true, strictSampling: true };
@@ -201,7 +203,7 @@ export class FakeAnthropic extends FakeHttpServer {
     this.respond = undefined;
     this.requestIds.length = 0;
     this.answers.length = 0;
-    this.cache.clear();
+    // The prompt cache is the server's: it outlives a test's reset, as the real one lives its 5 minutes.
   }
 
   /** ERRORS: 529 overloaded_error. */
@@ -416,7 +418,7 @@ export class FakeAnthropic extends FakeHttpServer {
       id: `msg_${randomBytes(12).toString('hex')}`,
       type: 'message',
       role: 'assistant',
-      model: modelId,
+      model: model.answersAs ?? modelId,
       content,
       stop_reason: stopReason,
       stop_sequence: null,
