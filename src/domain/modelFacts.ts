@@ -28,8 +28,8 @@ export function effortLevelsOf(model: string): readonly Effort[] {
  * room is sized for thinking first, then a 2-4 sentence answer or a few tool calls
  * (about 150 tokens). Measured on the faithful fake (test/support/fakeAnthropic.ts,
  * whose thinking sizes per effort are our model of the real one): a medium-effort turn
- * writes about 850 output tokens (700 thinking + the answer), so 4096 leaves
- * about 4.8× headroom. Unset effort is the model's own default, medium.
+ * writes 720-800 output tokens (700 thinking + the tool call or answer; 721 and 803 in
+ * a Fly 401 investigation), so 4096 leaves about 5× headroom. Unset effort is the model's own default, medium.
  */
 export const MAX_TOKENS_BY_EFFORT: Record<Effort, number> = {
   low: 2048,
