@@ -1,6 +1,9 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type http from 'node:http';
+import { sseEvents } from './anthropicSse';
 import { FakeHttpServer, type Behaviour, type RecordedRequest } from './fakeHttp';
+
+export { sseEvents } from './anthropicSse';
 
 /**
  * A faithful stand-in for the Anthropic Messages API, modelled on the published
@@ -535,43 +538,6 @@ export class FakeAnthropic extends FakeHttpServer {
     }
     res.end();
   }
-}
-
-/** The events of one streamed Message, in order (STREAMING; THINKING for thinking_delta and signature_delta). */
-export function sseEvents(message: Record<string, unknown>, chunkChars: number): Array<[string, unknown]> {
-  const usage = message.usage as Record<string, number>;
-  const events: Array<[string, unknown]> = [
-    ['message_start', { type: 'message_start', message: { ...message, content: [], stop_reason: null, stop_details: null, usage: { ...usage, output_tokens: 1 } } }],
-  ];
-  (message.content as Block[]).forEach((block, index) => {
-    const delta = (d: Record<string, unknown>) => events.push(['content_block_delta', { type: 'content_block_delta', index, delta: d }]);
-    if (block.type === 'thinking') {
-      events.push(['content_block_start', { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } }]);
-      for (const piece of chunks(String(block.thinking), chunkChars)) delta({ type: 'thinking_delta', thinking: piece });
-      delta({ type: 'signature_delta', signature: block.signature });
-    } else if (block.type === 'text') {
-      events.push(['content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }]);
-      for (const piece of chunks(String(block.text), chunkChars)) delta({ type: 'text_delta', text: piece });
-    } else if (block.type === 'tool_use') {
-      events.push(['content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } }]);
-      delta({ type: 'input_json_delta', partial_json: JSON.stringify(block.input) });
-    }
-    events.push(['content_block_stop', { type: 'content_block_stop', index }]);
-  });
-  // STREAMING: the usage in message_delta is cumulative.
-  events.push([
-    'message_delta',
-    { type: 'message_delta', delta: { stop_reason: message.stop_reason, stop_sequence: null, stop_details: message.stop_details ?? null }, usage },
-  ]);
-  events.push(['message_stop', { type: 'message_stop' }]);
-  return events;
-}
-
-function chunks(text: string, size: number): string[] {
-  if (!text) return [];
-  const out: string[] = [];
-  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
-  return out;
 }
 
 /** A scripted message body as a spec: its text and tool calls (thinking is the fake's to add). */
