@@ -1,4 +1,5 @@
 import type { AppConfig } from '../config/config';
+import { maxTokensFor } from '../domain/modelFacts';
 import type { ReadLimits } from './auditFile';
 import { createAskModel } from './askModel';
 import { createRunInvestigationTool } from './investigationTools';
@@ -10,15 +11,13 @@ import { createAppendTelemetryRow } from './telemetry';
 
 export interface ActivityOptions {
   readLimits?: ReadLimits;
-  engineRequestTimeoutMs?: number;
+  /** Overrides PROBE_INVESTIGATION_SILENCE_SECONDS (tests). */
+  engineSilenceTimeoutMs?: number;
   slackRequestTimeoutMs?: number;
   promptTemplate?: PromptTemplate;
   /** Aborted when the worker starts shutting down: ends reads that wait for the audit log to grow. */
   stopping?: AbortSignal;
 }
-
-/** Output tokens per model turn: room for a 2-4 sentence answer or a few tool calls. */
-export const MAX_OUTPUT_TOKENS = 600;
 
 /**
  * The worker's activities, closed over configuration validated at start-up.
@@ -32,8 +31,8 @@ export function createActivities(config: AppConfig, options: ActivityOptions = {
     askModel: createAskModel(
       {
         ...config.anthropic,
-        requestTimeoutMs: options.engineRequestTimeoutMs ?? 45_000,
-        maxTokens: MAX_OUTPUT_TOKENS,
+        silenceTimeoutMs: options.engineSilenceTimeoutMs ?? config.anthropic.silenceTimeoutSeconds * 1000,
+        maxTokens: maxTokensFor(config.anthropic.effort),
         prices: config.investigation.prices,
       },
       template,

@@ -1,5 +1,7 @@
 import path from 'node:path';
-import type { ModelPrice } from '../domain/costLadder';
+import type { ModelPrice, PriceBand } from '../domain/costLadder';
+import { effortLevelsOf, type Effort } from '../domain/modelFacts';
+import { DEFAULT_TURN_TIMEOUT_SECONDS } from '../domain/turnTimeouts';
 import { CODEC_KEYS_ENV, parseCodecKeys, type CodecKey } from '../codec/codecKeys';
 
 /**
@@ -17,7 +19,15 @@ export interface AppConfig {
   auditLogPath: string;
   logLevel: LogLevel;
   slack: { botToken?: string; operatorUserId?: string; apiUrl?: string };
-  anthropic: { apiKey?: string; baseUrl?: string; model: string };
+  anthropic: {
+    apiKey?: string;
+    baseUrl?: string;
+    model: string;
+    /** output_config.effort; undefined: not sent, the model's own default. */
+    effort?: Effort;
+    /** A streamed answer that sends no byte for this long is given up (the attempt fails and is retried). */
+    silenceTimeoutSeconds: number;
+  };
   investigation: {
     /** LLM turns per investigation, tool calls in between. */
     maxSteps: number;
@@ -25,6 +35,8 @@ export interface AppConfig {
     dailyBudgetUsd?: number;
     /** USD per million tokens, by model name. */
     prices: Record<string, ModelPrice>;
+    /** One model turn's budget; the askModel activity's timeouts derive from it. */
+    turnTimeoutSeconds: number;
   };
   worker: WorkerSettings;
   temporal: {
@@ -57,9 +69,19 @@ const METRICS_OFF = new Set(['off', 'none', 'false', '0']);
 
 export const DEFAULT_MODEL = 'claude-haiku-5-5';
 
-/** List prices of the default model in USD per million tokens; PROBE_MODEL_PRICES adds or overrides models. */
+/**
+ * List prices of the default model in USD per million tokens, both prompt-length bands
+ * (https://platform.claude.com/docs/en/models/haiku-5-5/overview, checked 2026-12-01).
+ * PROBE_MODEL_PRICES adds models or replaces an entry whole (bands included).
+ */
 export const DEFAULT_PRICES: Record<string, ModelPrice> = {
-  [DEFAULT_MODEL]: { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },
+  [DEFAULT_MODEL]: {
+    input: 0.1,
+    output: 0.5,
+    cacheRead: 0.01,
+    cacheWrite: 0.125,
+    longPrompt: { overTokens: 100_000, input: 0.5, output: 2.5, cacheRead: 0.05, cacheWrite: 0.625 },
+  },
 };
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -127,11 +149,18 @@ class Reader {
     return found.value;
   }
 
-  /** `{"model": {"input": 1, "output": 5, "cache_read": 0.1, "cache_write": 1.25}}`, USD per million tokens. */
+  /**
+   * `{"model": {"input": 0.1, "output": 0.5, "cache_read": 0.01, "cache_write": 0.125,
+   * "long_prompt": {"over_tokens": 100000, "input": 0.5, "output": 2.5, "cache_read": 0.05, "cache_write": 0.625}}}`,
+   * USD per million tokens; `long_prompt` (optional) prices every token of a turn whose prompt is longer.
+   */
   prices(name: string): Record<string, ModelPrice> {
     const found = pick(this.env, [name]);
     if (!found) return {};
-    const problem = `${name}: must be JSON like {"model-name":{"input":1,"output":5,"cache_read":0.1,"cache_write":1.25}} (USD per million tokens, numbers >= 0)`;
+    const problem =
+      `${name}: must be JSON like {"model-name":{"input":0.1,"output":0.5,"cache_read":0.01,"cache_write":0.125,` +
+      `"long_prompt":{"over_tokens":100000,"input":0.5,"output":2.5,"cache_read":0.05,"cache_write":0.625}}} ` +
+      '(USD per million tokens, numbers >= 0; cache_read, cache_write and long_prompt optional)';
     let parsed: unknown;
     try {
       parsed = JSON.parse(found.value);
@@ -139,20 +168,19 @@ class Reader {
       this.problems.push(problem);
       return {};
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    if (!isObject(parsed)) {
       this.problems.push(problem);
       return {};
     }
     const prices: Record<string, ModelPrice> = {};
-    for (const [model, entry] of Object.entries(parsed as Record<string, unknown>)) {
-      const e = (entry ?? {}) as Record<string, unknown>;
-      const fields = [e.input, e.output, e.cache_read ?? 0, e.cache_write ?? 0];
-      if (!fields.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
+    for (const [model, entry] of Object.entries(parsed)) {
+      const base = isObject(entry) ? priceBand(entry) : undefined;
+      const long = isObject(entry) && entry.long_prompt !== undefined ? longPromptBand(entry.long_prompt) : null;
+      if (!base || long === undefined) {
         this.problems.push(`${problem}; entry "${model}" is not`);
         return {};
       }
-      const [input, output, cacheRead, cacheWrite] = fields as number[];
-      prices[model] = { input: input!, output: output!, cacheRead: cacheRead!, cacheWrite: cacheWrite! };
+      prices[model] = long ? { ...base, longPrompt: long } : base;
     }
     return prices;
   }
@@ -169,6 +197,28 @@ class Reader {
       return undefined;
     }
   }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const isPrice = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+function priceBand(e: Record<string, unknown>): PriceBand | undefined {
+  const fields = [e.input, e.output, e.cache_read ?? 0, e.cache_write ?? 0];
+  if (!fields.every(isPrice)) return undefined;
+  const [input, output, cacheRead, cacheWrite] = fields as number[];
+  return { input: input!, output: output!, cacheRead: cacheRead!, cacheWrite: cacheWrite! };
+}
+
+/** undefined: malformed; null: none. */
+function longPromptBand(value: unknown): (PriceBand & { overTokens: number }) | undefined {
+  if (!isObject(value)) return undefined;
+  const band = priceBand(value);
+  const over = value.over_tokens;
+  if (!band || typeof over !== 'number' || !Number.isInteger(over) || over < 1) return undefined;
+  return { ...band, overTokens: over };
 }
 
 const WORKFLOW_ID = { pattern: /^[A-Za-z0-9_.:-]{1,200}$/, describe: 'must be 1-200 characters of [A-Za-z0-9_.:-]' };
@@ -198,6 +248,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       apiKey: read.text(['ANTHROPIC_API_KEY'], { pattern: /^\S+$/, describe: 'must not contain whitespace' }),
       baseUrl: read.url(['ANTHROPIC_BASE_URL']),
       model: read.text(['ANTHROPIC_MODEL'], { pattern: /^[A-Za-z0-9_.:@-]{1,100}$/, describe: 'must be a model name' }) ?? DEFAULT_MODEL,
+      silenceTimeoutSeconds: read.number(['PROBE_INVESTIGATION_SILENCE_SECONDS'], DEFAULT_SILENCE_SECONDS, { min: 1, max: 3_600 }),
     },
     investigation: {
       maxSteps: read.number(['PROBE_INVESTIGATION_MAX_STEPS'], 4, { min: 1, max: 10, integer: true }),
@@ -205,6 +256,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
         ? read.number(['PROBE_INVESTIGATION_DAILY_BUDGET_USD'], 0, { min: 0, max: 1_000_000 })
         : undefined,
       prices: { ...DEFAULT_PRICES, ...read.prices('PROBE_MODEL_PRICES') },
+      turnTimeoutSeconds: read.number(['PROBE_INVESTIGATION_TURN_TIMEOUT_SECONDS'], DEFAULT_TURN_TIMEOUT_SECONDS, { min: 10, max: 3_600 }),
     },
     worker: readWorkerSettings(read),
     temporal: {
@@ -217,6 +269,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       devDbFile: path.resolve(cwd, read.text(['TEMPORAL_DEV_DB_FILE']) ?? './var/temporal.db'),
     },
   };
+  config.anthropic.effort = readEffort(env, config.anthropic.model, read.problems);
+  if (config.anthropic.silenceTimeoutSeconds > config.investigation.turnTimeoutSeconds) {
+    read.problems.push(
+      `PROBE_INVESTIGATION_SILENCE_SECONDS (${config.anthropic.silenceTimeoutSeconds}) must not exceed PROBE_INVESTIGATION_TURN_TIMEOUT_SECONDS (${config.investigation.turnTimeoutSeconds})`,
+    );
+  }
   const { dailyBudgetUsd, prices } = config.investigation;
   if (dailyBudgetUsd !== undefined && !prices[config.anthropic.model]) {
     read.problems.push(
@@ -227,6 +285,20 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   const problems = [...read.problems, ...codec.problems];
   if (problems.length > 0) throw new ConfigError(problems);
   return { ...config, codecKeys: codec.keys };
+}
+
+/** No byte for a minute: a gateway or a self-hosted model that slow to start is given up on and retried. */
+export const DEFAULT_SILENCE_SECONDS = 60;
+
+/** PROBE_INVESTIGATION_EFFORT, checked against the levels the configured model documents. */
+function readEffort(env: Env, model: string, problems: string[]): Effort | undefined {
+  const found = pick(env, ['PROBE_INVESTIGATION_EFFORT']);
+  if (!found) return undefined;
+  const levels = effortLevelsOf(model);
+  const value = found.value.toLowerCase();
+  if ((levels as readonly string[]).includes(value)) return value as Effort;
+  problems.push(`${found.name}=${JSON.stringify(found.value)}: model "${model}" takes one of ${levels.join(', ')} (or leave it unset for the model's default)`);
+  return undefined;
 }
 
 function readWorkerSettings(read: Reader): WorkerSettings {

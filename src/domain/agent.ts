@@ -5,6 +5,15 @@
  * workflow history unchanged; the workflow executes what `nextStep` says.
  */
 export type AssistantBlock =
+  /**
+   * Adaptive thinking (on by default for claude-haiku-5-5). Kept in the turn's content and
+   * sent back exactly as received, first in the turn: the API refuses a tool-use turn whose
+   * thinking is modified or missing. Not secret: the text is empty unless a summary is
+   * asked for, the signature only proves the block is the model's
+   * (https://platform.claude.com/docs/en/build-with-claude/extended-thinking).
+   */
+  | { type: 'thinking'; thinking: string; signature: string }
+  | { type: 'redacted_thinking'; data: string }
   | { type: 'text'; text: string }
   | { type: 'tool_use'; id: string; name: string; input: unknown };
 
@@ -33,6 +42,10 @@ export interface LlmTurn {
   usage: TurnUsage;
   /** Estimated from the configured per-model prices; 0 when the model has none. */
   costUsd: number;
+  /** The API's `request-id` for this call (what Anthropic support asks for); absent when the server sent none. */
+  requestId?: string;
+  /** With stop_reason "refusal": the policy category and explanation the API gave, when it gave them. */
+  stopDetails?: { category: string | null; explanation: string | null };
 }
 
 /**
@@ -50,7 +63,9 @@ export type AgentStep =
   /** The model still wants tools on its last allowed turn. */
   | { kind: 'capped' }
   /** No tool call and no text. */
-  | { kind: 'empty'; stopReason: string | null };
+  | { kind: 'empty'; stopReason: string | null }
+  /** The model's safety stop (stop_reason "refusal"): whatever text came with it is not an answer. */
+  | { kind: 'refused' };
 
 /** More calls in one turn than this are refused: the step cap bounds turns, this bounds work per turn. */
 export const MAX_TOOL_CALLS_PER_TURN = 4;
@@ -64,6 +79,8 @@ export function turnText(turn: Pick<LlmTurn, 'content'>): string {
 
 /** What to do after the model's `turnsTaken`-th turn, with at most `maxSteps` turns in all. */
 export function nextStep(turn: LlmTurn, turnsTaken: number, maxSteps: number): AgentStep {
+  // https://platform.claude.com/docs/en/models/haiku-5-5/migration-guide: a refusal may follow partial text and has no server-side fallback.
+  if (turn.stopReason === 'refusal') return { kind: 'refused' };
   const uses = turn.content.filter((block): block is Extract<AssistantBlock, { type: 'tool_use' }> => block.type === 'tool_use');
   if (uses.length === 0) {
     const text = turnText(turn);

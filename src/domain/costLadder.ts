@@ -6,12 +6,23 @@ import type { TurnUsage } from './agent';
  * reserves an estimate when it dispatches; the investigation settles the real
  * cost afterwards, so concurrent investigations cannot overrun the budget.
  */
-export interface ModelPrice {
+export interface PriceBand {
   /** USD per million tokens. */
   input: number;
   output: number;
   cacheRead: number;
+  /** 5-minute cache writes (probe-wake marks its cache breakpoints ephemeral, 5 min). */
   cacheWrite: number;
+}
+
+/**
+ * A model's prices. Some models charge more for every token of a turn whose prompt
+ * (input + cache reads + cache writes) is longer than a threshold: claude-haiku-5-5
+ * above 100,000 prompt tokens (https://platform.claude.com/docs/en/models/haiku-5-5/overview,
+ * https://platform.claude.com/docs/en/about-claude/pricing).
+ */
+export interface ModelPrice extends PriceBand {
+  longPrompt?: PriceBand & { overTokens: number };
 }
 
 export interface DaySpend {
@@ -39,8 +50,15 @@ export function utcDay(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(0, 10);
 }
 
-export function costOf(usage: TurnUsage, price: ModelPrice | undefined): number {
-  if (!price) return 0;
+/** The band one turn is priced in: each turn on its own, by its own prompt length. */
+export function priceBandFor(usage: TurnUsage, price: ModelPrice): PriceBand {
+  const promptTokens = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
+  return price.longPrompt && promptTokens > price.longPrompt.overTokens ? price.longPrompt : price;
+}
+
+export function costOf(usage: TurnUsage, modelPrice: ModelPrice | undefined): number {
+  if (!modelPrice) return 0;
+  const price = priceBandFor(usage, modelPrice);
   const usd =
     usage.inputTokens * price.input +
     usage.outputTokens * price.output +

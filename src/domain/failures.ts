@@ -13,19 +13,6 @@ export const FailureType = {
   auditLogUnreadable: 'AuditLogUnreadable',
 } as const;
 
-/** Anthropic error classes that retrying cannot fix (bad request, auth, permission, not found). */
-export const PERMANENT_ENGINE_ERRORS = [
-  'BadRequestError',
-  'AuthenticationError',
-  'PaymentRequiredError',
-  'PermissionDeniedError',
-  'NotFoundError',
-  'ContentTooLargeError',
-  'UnprocessableEntityError',
-  'PreconditionFailedError',
-  'RequestHeaderFieldsTooLargeError',
-];
-
 export function retryAfterFailure(message: string, type: string, retryAfterSeconds: number | undefined, details: unknown[]) {
   return ApplicationFailure.create({
     message,

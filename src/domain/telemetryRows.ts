@@ -37,6 +37,8 @@ export interface CompletedFacts {
   usage: TurnUsage;
   costUsd: number;
   latencyMs: number;
+  /** Anthropic request-ids of this investigation's calls; absent: none. */
+  requestIds?: string[];
 }
 
 export function correlationKey(probe: string, category: string): string {
@@ -80,5 +82,6 @@ export function completedRow(wake: Wake, workflowId: string, nowMs: number, fact
     },
     cost_usd: facts.costUsd,
     latency_ms: facts.latencyMs,
+    request_ids: facts.requestIds ?? [],
   };
 }

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { MAX_OUTPUT_TOKENS } from '../activities';
 import type { AppConfig } from '../config/config';
 import { reserveEstimate } from '../domain/costLadder';
+import { maxTokensFor } from '../domain/modelFacts';
 import { updateSettingsSignal } from '../workflows/definitions';
 import type { InvestigationSettings, TailSettings } from '../workflows/tailState';
 
@@ -40,10 +40,11 @@ export async function ensureTailWorkflow(client: Client, config: AppConfig, sett
 }
 
 export function investigationSettingsFrom(config: AppConfig): InvestigationSettings {
-  const { maxSteps, dailyBudgetUsd, prices } = config.investigation;
+  const { maxSteps, dailyBudgetUsd, prices, turnTimeoutSeconds } = config.investigation;
   return {
     maxSteps,
     dailyBudgetUsd: dailyBudgetUsd ?? null,
-    reserveUsd: reserveEstimate(prices[config.anthropic.model], maxSteps, MAX_OUTPUT_TOKENS),
+    reserveUsd: reserveEstimate(prices[config.anthropic.model], maxSteps, maxTokensFor(config.anthropic.effort)),
+    turnTimeoutSeconds,
   };
 }

@@ -1,4 +1,4 @@
-import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
   assistantMessage,
@@ -13,36 +13,50 @@ import {
 } from '../domain/agent';
 import type { Wake } from '../domain/auditRow';
 import type { Finding } from '../domain/dmText';
-import { FailureType, PERMANENT_ENGINE_ERRORS } from '../domain/failures';
+import { FailureType } from '../domain/failures';
+import { askModelTimeouts, ASK_MODEL_ATTEMPTS } from '../domain/turnTimeouts';
 import { describeActivityFailure, fallbackReason } from './failureReasons';
 import { fileSteps, FILE_STEP_OPTIONS } from './fileSteps';
 
 /** Fallback reason when the model still wanted tools on its last turn and never wrote any text. */
 export const STEP_CAP_REASON = 'step_cap_reached';
+/** Fallback reason when the model stopped for safety (stop_reason "refusal"); its partial text is never the diagnosis. */
+export const MODEL_REFUSAL_REASON = 'model_refusal';
 
 // Local file reads like the file steps, but ordinary activities: each call's input stays in the history operators read.
 const { runInvestigationTool } = proxyActivities<Activities>(FILE_STEP_OPTIONS);
 
-// heartbeatTimeout: askModel heartbeats while waiting on HTTP, so a worker that died mid-call
-// costs a retry 5 s later instead of at the start-to-close timeout (docs/reliability.md).
-const { askModel } = proxyActivities<Activities>({
-  startToCloseTimeout: '60s',
-  heartbeatTimeout: '5s',
-  scheduleToCloseTimeout: '5m',
-  retry: {
-    initialInterval: '2s',
-    backoffCoefficient: 2,
-    maximumInterval: '30s',
-    maximumAttempts: 4,
-    nonRetryableErrorTypes: [FailureType.engineUnavailable, ...PERMANENT_ENGINE_ERRORS],
-  },
-});
+/**
+ * askModel's timeouts derive from the per-turn budget (PROBE_INVESTIGATION_TURN_TIMEOUT_SECONDS,
+ * passed in by the tail): the activity streams the answer, ends an attempt on silence or at the
+ * budget, and heartbeats every second and on every chunk, so a worker that died mid-call costs a
+ * retry seconds later instead of at the start-to-close timeout (docs/reliability.md).
+ * Which errors are retried is decided per response, as the Anthropic SDK would (x-should-retry,
+ * status; engineErrors.ts marks the rest non-retryable); only a missing key is known up front.
+ */
+function askModelActivity(turnTimeoutSeconds: number | undefined) {
+  const timeouts = askModelTimeouts(turnTimeoutSeconds);
+  return proxyActivities<Activities>({
+    startToCloseTimeout: `${timeouts.startToCloseSeconds}s`,
+    heartbeatTimeout: `${timeouts.heartbeatSeconds}s`,
+    scheduleToCloseTimeout: `${timeouts.scheduleToCloseSeconds}s`,
+    retry: {
+      initialInterval: '2s',
+      backoffCoefficient: 2,
+      maximumInterval: '30s',
+      maximumAttempts: ASK_MODEL_ATTEMPTS,
+      nonRetryableErrorTypes: [FailureType.engineUnavailable],
+    },
+  }).askModel;
+}
 
 export interface AgentRun {
   finding: Finding;
   turns: LlmTurn[];
   toolCalls: number;
   promptVersion?: string;
+  /** request-id of the call that failed and ended the investigation, when the API sent one. */
+  failedRequestId?: string;
 }
 
 /**
@@ -50,7 +64,8 @@ export interface AgentRun {
  * Each turn and each tool call is its own activity, so a crash resumes after
  * the last finished one instead of asking the model again.
  */
-export async function runInvestigationAgent(wake: Wake, maxSteps: number): Promise<AgentRun> {
+export async function runInvestigationAgent(wake: Wake, maxSteps: number, turnTimeoutSeconds?: number): Promise<AgentRun> {
+  const askModel = askModelActivity(turnTimeoutSeconds);
   const run: AgentRun = { finding: { investigated: false, reason: STEP_CAP_REASON }, turns: [], toolCalls: 0 };
   let bestText = '';
   try {
@@ -60,8 +75,10 @@ export async function runInvestigationAgent(wake: Wake, maxSteps: number): Promi
     for (let turnNumber = 1; ; turnNumber++) {
       const turn = await askModel({ messages, finalTurn: isFinalTurn(turnNumber, maxSteps) });
       run.turns.push(turn);
-      bestText = turnText(turn) || bestText;
       const step = nextStep(turn, turnNumber, maxSteps);
+      // Text from earlier turns is not kept either: a refusal is no diagnosis.
+      if (step.kind === 'refused') return { ...run, finding: { investigated: false, reason: MODEL_REFUSAL_REASON } };
+      bestText = turnText(turn) || bestText;
       if (step.kind === 'answer') return { ...run, finding: { investigated: true, text: step.text } };
       if (step.kind === 'empty') return { ...run, finding: bestOr(bestText, 'empty_response_text') };
       if (step.kind === 'capped') return { ...run, finding: bestOr(bestText, STEP_CAP_REASON) };
@@ -70,8 +87,15 @@ export async function runInvestigationAgent(wake: Wake, maxSteps: number): Promi
       run.toolCalls += step.calls.length;
     }
   } catch (err) {
-    return { ...run, finding: { investigated: false, reason: fallbackReason(err) } };
+    return { ...run, finding: { investigated: false, reason: fallbackReason(err) }, ...failedRequestIdOf(err) };
   }
+}
+
+/** engineFailure puts the request-id in the failure's details. */
+function failedRequestIdOf(err: unknown): { failedRequestId?: string } {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as { requestId?: unknown } | undefined) : undefined;
+  return typeof details?.requestId === 'string' ? { failedRequestId: details.requestId } : {};
 }
 
 function bestOr(bestText: string, reason: string): Finding {

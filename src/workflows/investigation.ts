@@ -35,6 +35,8 @@ export interface InvestigationInput {
   windowKey: string;
   /** LLM turns allowed; absent on starts by hand: the default. */
   maxSteps?: number;
+  /** One model turn's budget in seconds (askModel's timeouts derive from it); absent: the default. */
+  turnTimeoutSeconds?: number;
   /** Absent on starts by hand: no budget applies. */
   spend?: SpendGrant;
 }
@@ -64,7 +66,9 @@ export interface InvestigationOutcome {
   usage: TurnUsage;
   /** Estimated from the configured token prices. */
   costUsd: number;
-  turns: Array<{ stopReason: string | null; usage: TurnUsage; costUsd: number }>;
+  turns: Array<{ stopReason: string | null; usage: TurnUsage; costUsd: number; requestId?: string }>;
+  /** Anthropic's request-id of every call that answered, then of the one that failed (for support). */
+  requestIds: string[];
 }
 
 const { postDm } = proxyActivities<Activities>({
@@ -119,7 +123,7 @@ async function investigateWithinBudget(input: InvestigationInput): Promise<Agent
   if (input.spend && !input.spend.granted) {
     return { finding: { investigated: false, reason: COST_LADDER_REASON }, turns: [], toolCalls: 0 };
   }
-  return runInvestigationAgent(input.wake, input.maxSteps ?? DEFAULT_MAX_STEPS);
+  return runInvestigationAgent(input.wake, input.maxSteps ?? DEFAULT_MAX_STEPS, input.turnTimeoutSeconds);
 }
 
 /** The answer contract; an answer the model stopped at its token limit is kept, marked as cut short. */
@@ -159,7 +163,8 @@ function describeOutcome(input: InvestigationInput, run: AgentRun, finding: Find
     toolCalls: run.toolCalls,
     usage,
     costUsd,
-    turns: run.turns.map((turn) => ({ stopReason: turn.stopReason, usage: turn.usage, costUsd: turn.costUsd })),
+    turns: run.turns.map((turn) => ({ stopReason: turn.stopReason, usage: turn.usage, costUsd: turn.costUsd, ...(turn.requestId ? { requestId: turn.requestId } : {}) })),
+    requestIds: [...run.turns.flatMap((turn) => (turn.requestId ? [turn.requestId] : [])), ...(run.failedRequestId ? [run.failedRequestId] : [])],
   };
 }
 

@@ -27,6 +27,8 @@ export interface InvestigationSettings {
   dailyBudgetUsd: number | null;
   /** Held per running investigation until it reports its real cost. */
   reserveUsd: number;
+  /** One model turn's budget (PROBE_INVESTIGATION_TURN_TIMEOUT_SECONDS); absent: the default. */
+  turnTimeoutSeconds?: number;
 }
 
 export interface TailCounters {
@@ -108,6 +110,7 @@ export function settingsProblem(value: unknown): string | undefined {
     [isNumberAtLeast(investigation?.maxSteps, 1), 'investigation.maxSteps must be a number >= 1'],
     [investigation?.dailyBudgetUsd === null || isNumberAtLeast(investigation?.dailyBudgetUsd, 0), 'investigation.dailyBudgetUsd must be null or a number >= 0'],
     [isNumberAtLeast(investigation?.reserveUsd, 0), 'investigation.reserveUsd must be a number >= 0'],
+    [investigation?.turnTimeoutSeconds === undefined || isNumberAtLeast(investigation?.turnTimeoutSeconds, 10), 'investigation.turnTimeoutSeconds must be a number >= 10'],
   ];
   return checks.find(([ok]) => !ok)?.[1];
 }

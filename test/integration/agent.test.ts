@@ -8,18 +8,33 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { loadConfig, type AppConfig } from '../../src/config/config';
+import { DEFAULT_PRICES, loadConfig, type AppConfig } from '../../src/config/config';
+import { costOf } from '../../src/domain/costLadder';
 import { investigationWorkflowId } from '../../src/domain/debounce';
 import { tailSettingsFrom } from '../../src/runtime/tailWorkflow';
 import { createProbeWakeWorker } from '../../src/worker';
 import type { InvestigationOutcome } from '../../src/workflows/investigation';
-import { FakeAnthropic, toolResultsIn, toolUseMessage } from '../support/fakeAnthropic';
+import { FakeAnthropic, FAKE_DIAGNOSIS, toolResultsIn, toolUseMessage } from '../support/fakeAnthropic';
 import type { RecordedRequest } from '../support/fakeHttp';
 import { FakeSlack } from '../support/fakeSlack';
 import { fixtureLines, fixtureText, flyWake } from '../support/fixtures';
 import { flyAuthAgent } from '../support/scriptedAgent';
 import { devServerEnv, workflowBundle } from '../support/temporal';
 import { eventually } from '../support/poll';
+
+const usageOf = (u: Record<string, number>) => ({
+  inputTokens: u.input_tokens ?? 0,
+  outputTokens: u.output_tokens ?? 0,
+  cacheReadTokens: u.cache_read_input_tokens ?? 0,
+  cacheWriteTokens: u.cache_creation_input_tokens ?? 0,
+});
+const sumOf = (all: Array<ReturnType<typeof usageOf>>) =>
+  all.reduce((a, b) => ({
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
+    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
+  }));
 
 const PROBE_RESULTS = fixtureLines('audit-sample.jsonl').slice(0, 3).join('\n') + '\n';
 
@@ -109,11 +124,68 @@ describe('investigation agent: tools, step cap, cost ladder, telemetry', () => {
         'Auto-fix restart_unhealthy_machine is disabled: nothing was changed automatically.\n' +
         'Next step: mint a new Fly deploy token and update FLY_API_TOKEN in Doppler.',
     );
-    // Usage is recorded per turn and summed; cost at the default model's list price.
-    expect(outcome.usage).toEqual({ inputTokens: 642, outputTokens: 108, cacheReadTokens: 0, cacheWriteTokens: 0 });
+    // Usage is recorded per turn, as the API counted it (thinking included in output), and summed; cost at the list price.
+    expect(outcome.turns.map((t) => t.usage)).toEqual(anthropic.answers.map((a) => usageOf(a.usage)));
+    expect(outcome.usage).toEqual(sumOf(anthropic.answers.map((a) => usageOf(a.usage))));
+    expect(outcome.turns.every((t) => t.usage.outputTokens >= 700)).toBe(true);
     expect(outcome.turns.map((t) => t.stopReason)).toEqual(['tool_use', 'end_turn']);
-    expect(outcome.costUsd).toBeCloseTo(0.001182, 6);
+    expect(outcome.costUsd).toBeCloseTo(anthropic.answers.reduce((sum, a) => sum + costOf(usageOf(a.usage), DEFAULT_PRICES['claude-haiku-5-5']), 0), 8);
+    // Every call's request-id, for support.
+    expect(outcome.requestIds).toEqual(anthropic.requestIds);
+    expect(outcome.turns.map((t) => t.requestId)).toEqual(anthropic.requestIds);
   });
+
+  it('tool round trip with thinking: the assistant turn goes back with its signed thinking first and unmodified', async () => {
+    anthropic.respond = flyAuthAgent;
+    const { outcome } = await investigate();
+
+    expect(outcome).toMatchObject({ investigated: true, steps: 2, toolCalls: 1 });
+    const [firstAnswer] = anthropic.answers;
+    expect(firstAnswer!.content.map((b) => b.type)).toEqual(['thinking', 'tool_use']);
+    const sentBack = (anthropic.messageRequests[1]!.body.messages as Array<{ role: string; content: unknown }>)[1]!;
+    expect(sentBack).toEqual({ role: 'assistant', content: firstAnswer!.content });
+    // Streamed, never with sampling parameters, room for thinking, effort left to the model.
+    for (const request of anthropic.messageRequests) {
+      expect(request.body).toMatchObject({ stream: true, max_tokens: 4096 });
+      for (const field of ['temperature', 'top_p', 'top_k', 'output_config', 'thinking']) expect(request.body[field]).toBeUndefined();
+    }
+  });
+
+  it('PROBE_INVESTIGATION_EFFORT becomes output_config.effort, and max_tokens grows with it', async () => {
+    anthropic.respond = flyAuthAgent;
+    const { outcome } = await investigate(configFor({ PROBE_INVESTIGATION_EFFORT: 'high' }));
+
+    expect(outcome.investigated).toBe(true);
+    for (const request of anthropic.messageRequests) expect(request.body).toMatchObject({ output_config: { effort: 'high' }, max_tokens: 8192 });
+    expect(anthropic.answers.every((a) => a.usage.output_tokens! >= 1800)).toBe(true);
+  });
+
+  it('a refusal after partial text: fallback model_refusal, the partial text never reaches the DM', async () => {
+    anthropic.script(
+      '/v1/messages',
+      FakeAnthropic.toolUse([{ name: 'latest_status_all_probes', input: {} }], 'Checking every probe first.'),
+      FakeAnthropic.refusal('The Fly token can be pulled from', 'cyber'),
+    );
+    const { outcome } = await investigate();
+
+    expect(outcome).toMatchObject({ investigated: false, reason: 'model_refusal', dmSent: true, steps: 2 });
+    expect(outcome.turns.map((t) => t.stopReason)).toEqual(['tool_use', 'refusal']);
+    const dm = slack.posted[0]!.text;
+    expect(dm).toContain('I was unable to investigate — engine returned: model_refusal');
+    expect(dm).not.toContain('The Fly token can be pulled from');
+    expect(dm).not.toContain('Checking every probe first.');
+  });
+
+  it('a model that streams its answer slowly for 90 s is answered, not timed out (real time: the one slow test)', async () => {
+    anthropic.script('/v1/messages', FakeAnthropic.slowStream(FAKE_DIAGNOSIS, 90_000, 3_000));
+    const started = Date.now();
+    const { outcome } = await investigate();
+
+    expect(outcome).toMatchObject({ investigated: true, dmSent: true, steps: 1 });
+    expect(anthropic.messageRequests).toHaveLength(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90_000); // it really was that slow
+    expect(slack.posted[0]!.text).toContain('Next step: mint a new Fly deploy token');
+  }, 180_000);
 
   it('prompt caching: usage per turn includes cache reads and writes, priced as such', async () => {
     const usage = { input_tokens: 100, output_tokens: 20, cache_read_input_tokens: 900, cache_creation_input_tokens: 50 };
@@ -121,8 +193,8 @@ describe('investigation agent: tools, step cap, cost ladder, telemetry', () => {
     const { outcome } = await investigate();
 
     expect(outcome.usage).toEqual({ inputTokens: 100, outputTokens: 20, cacheReadTokens: 900, cacheWriteTokens: 50 });
-    // 100 × $1 + 20 × $5 + 900 × $0.10 + 50 × $1.25 per million tokens
-    expect(outcome.costUsd).toBeCloseTo(0.0003525, 7);
+    // claude-haiku-5-5, prompt under 100k: 100 × $0.10 + 20 × $0.50 + 900 × $0.01 + 50 × $0.125 per million tokens
+    expect(outcome.costUsd).toBeCloseTo(0.00003525, 9);
   });
 
   it('two tool calls in one turn, then a third in the next, all answered', async () => {
@@ -235,8 +307,9 @@ describe('investigation agent: tools, step cap, cost ladder, telemetry', () => {
       prompt_version: 'investigation-v1',
       steps: 2,
       tool_calls: 1,
-      tokens: { input: 642, output: 108, cache_read: 0, cache_write: 0 },
+      tokens: { input: outcome.usage.inputTokens, output: outcome.usage.outputTokens, cache_read: outcome.usage.cacheReadTokens, cache_write: outcome.usage.cacheWriteTokens },
       cost_usd: outcome.costUsd,
+      request_ids: anthropic.requestIds,
     });
   });
 });

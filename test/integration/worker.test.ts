@@ -9,7 +9,8 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DM_METADATA_EVENT } from '../../src/activities/postDm';
-import { loadConfig, type AppConfig } from '../../src/config/config';
+import { DEFAULT_PRICES, loadConfig, type AppConfig } from '../../src/config/config';
+import { costOf } from '../../src/domain/costLadder';
 import { investigationWorkflowId } from '../../src/domain/debounce';
 import { loadPromptTemplate } from '../../src/activities/promptTemplate';
 import { TOOL_DEFINITIONS } from '../../src/domain/investigationTools';
@@ -61,9 +62,15 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
   let contextLog: string;
   const slack = new FakeSlack();
   const anthropic = new FakeAnthropic();
+  // An alias the fake serves as claude-haiku-5-5 (it 404s models it does not know).
+  anthropic.addModel(MODEL, { adaptiveThinking: true, strictSampling: true, answersAs: 'claude-haiku-5-5' });
   let slackBase: string;
   let anthropicBase: string;
   let n = 0;
+  const answeredUsage = () => {
+    const u = anthropic.answers[0]!.usage;
+    return { inputTokens: u.input_tokens!, outputTokens: u.output_tokens!, cacheReadTokens: u.cache_read_input_tokens!, cacheWriteTokens: u.cache_creation_input_tokens! };
+  };
 
   beforeAll(async () => {
     [env, bundle, slackBase, anthropicBase] = await Promise.all([devServerEnv(), workflowBundle(), slack.start(), anthropic.start()]);
@@ -142,10 +149,11 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
       promptVersion: 'investigation-v1',
       steps: 1,
       toolCalls: 0,
-      usage: { inputTokens: 321, outputTokens: 54, cacheReadTokens: 0, cacheWriteTokens: 0 },
-      // At the default list price of the model that answered: 321 × $1 + 54 × $5 per million tokens.
-      costUsd: 0.000591,
-      turns: [{ stopReason: 'end_turn', usage: { inputTokens: 321, outputTokens: 54, cacheReadTokens: 0, cacheWriteTokens: 0 }, costUsd: 0.000591 }],
+      usage: answeredUsage(),
+      // At the default list price of the model that answered (claude-haiku-5-5), as the fake counted the tokens.
+      costUsd: costOf(answeredUsage(), DEFAULT_PRICES['claude-haiku-5-5']),
+      turns: [{ stopReason: 'end_turn', usage: answeredUsage(), costUsd: costOf(answeredUsage(), DEFAULT_PRICES['claude-haiku-5-5']), requestId: anthropic.requestIds[0] }],
+      requestIds: anthropic.requestIds,
     });
 
     // Anthropic: one request, key as SDK 1.x sends it, the configured model, the fenced prompt.
@@ -157,7 +165,7 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
     expect(request!.headers['x-api-key']).toBeUndefined();
     expect(request!.headers['anthropic-version']).toEqual(expect.any(String));
     expect(request!.body.model).toBe(MODEL);
-    expect(request!.body.max_tokens).toBe(600);
+    expect(request!.body.max_tokens).toBe(4096); // room for thinking (src/domain/modelFacts.ts)
     // The versioned template as a cached system block; the tools, the last one closing the cached prefix.
     expect(request!.body.system).toEqual([{ type: 'text', text: loadPromptTemplate().system, cache_control: { type: 'ephemeral' } }]);
     const tools = request!.body.tools as Array<{ name: string; cache_control?: unknown }>;

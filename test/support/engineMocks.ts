@@ -6,8 +6,20 @@ import type { Wake } from '../../src/domain/auditRow';
 
 export const NO_USAGE = { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 };
 
+/** A signed thinking block first, as claude-haiku-5-5 answers by default (test/support/fakeAnthropic.ts). */
+export const MOCK_THINKING = { type: 'thinking' as const, thinking: '', signature: 'sig-mock' };
+export const MOCK_REQUEST_ID = 'req_mock';
+
 export function textTurn(text: string, extra: Partial<LlmTurn> = {}): LlmTurn {
-  return { content: text ? [{ type: 'text', text }] : [], stopReason: 'end_turn', model: 'm', usage: NO_USAGE, costUsd: 0, ...extra };
+  return {
+    content: [MOCK_THINKING, ...(text ? [{ type: 'text' as const, text }] : [])],
+    stopReason: 'end_turn',
+    model: 'm',
+    usage: NO_USAGE,
+    costUsd: 0,
+    requestId: MOCK_REQUEST_ID,
+    ...extra,
+  };
 }
 
 /**

@@ -12,7 +12,9 @@ export type Behaviour =
   /** Never answers: the request stays open until the client goes away or the server stops. */
   | { kind: 'hold' }
   /** 200 and half a JSON body, then the connection is destroyed. */
-  | { kind: 'resetMidBody' };
+  | { kind: 'resetMidBody' }
+  /** A fake writes the response itself (headers, streams); `spec` carries what it needs to know. */
+  | { kind: 'custom'; play?: (res: http.ServerResponse) => Promise<void> | void; spec?: unknown };
 
 export interface RecordedRequest {
   method: string;
@@ -111,6 +113,10 @@ async function play(behaviour: Behaviour, res: http.ServerResponse): Promise<voi
       res.socket?.destroy();
       return;
     case 'hold':
+      return;
+    case 'custom':
+      if (behaviour.play) await behaviour.play(res);
+      else res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'custom behaviour with nothing to play' }));
       return;
     case 'resetMidBody':
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4096' });

@@ -1,5 +1,7 @@
-import { isFinalTurn, MAX_TOOL_CALLS_PER_TURN, nextStep, sumUsage, turnText, type LlmTurn } from '../../src/domain/agent';
+import { assistantMessage, isFinalTurn, MAX_TOOL_CALLS_PER_TURN, nextStep, sumUsage, turnText, type LlmTurn } from '../../src/domain/agent';
 import { checkToolCall } from '../../src/domain/investigationTools';
+import { maxTokensFor } from '../../src/domain/modelFacts';
+import { askModelTimeouts, turnBudgetMs } from '../../src/domain/turnTimeouts';
 
 const usage = { inputTokens: 10, outputTokens: 2, cacheReadTokens: 1, cacheWriteTokens: 3 };
 const turn = (content: LlmTurn['content'], stopReason = 'end_turn'): LlmTurn => ({ content, stopReason, model: 'm', usage, costUsd: 0.5 });
@@ -43,6 +45,19 @@ describe('nextStep (the agent loop decision)', () => {
     expect(nextStep(turn([use('a', 'latest_status_all_probes', {})], 'tool_use'), 3, 4).kind).toBe('tools');
   });
 
+  it('a refusal is refused, whatever partial text came with it', () => {
+    expect(nextStep(turn([{ type: 'text', text: 'The Fly token was' }], 'refusal'), 1, 4)).toEqual({ kind: 'refused' });
+    expect(nextStep(turn([], 'refusal'), 4, 4)).toEqual({ kind: 'refused' });
+  });
+
+  it('thinking blocks are neither text nor calls, and stay in the turn handed back to the model, first and unmodified', () => {
+    const thinking = { type: 'thinking' as const, thinking: '', signature: 'sig-1' };
+    const t = turn([thinking, use('a', 'latest_status_all_probes', {})], 'tool_use');
+    expect(nextStep(t, 1, 4)).toEqual({ kind: 'tools', calls: [{ toolUseId: 'a', name: 'latest_status_all_probes', input: {} }] });
+    expect(assistantMessage(t)).toEqual({ role: 'assistant', content: [thinking, use('a', 'latest_status_all_probes', {})] });
+    expect(nextStep(turn([thinking], 'max_tokens'), 1, 4)).toEqual({ kind: 'empty', stopReason: 'max_tokens' });
+  });
+
   it('asks for text only on the final turn', () => {
     expect([1, 2, 3, 4].map((n) => isFinalTurn(n, 4))).toEqual([false, false, false, true]);
     expect(isFinalTurn(1, 1)).toBe(true);
@@ -73,5 +88,21 @@ describe('checkToolCall', () => {
     } else {
       expect(checked).toEqual({ ok: true, call: expected });
     }
+  });
+});
+
+describe('askModel timeouts from the turn budget', () => {
+  it('derive start-to-close, heartbeat and schedule-to-close from PROBE_INVESTIGATION_TURN_TIMEOUT_SECONDS', () => {
+    expect(askModelTimeouts(180)).toEqual({ startToCloseSeconds: 185, heartbeatSeconds: 10, scheduleToCloseSeconds: 4 * 185 + 14 });
+    expect(askModelTimeouts(30)).toEqual({ startToCloseSeconds: 35, heartbeatSeconds: 5, scheduleToCloseSeconds: 4 * 35 + 14 });
+    expect(askModelTimeouts()).toEqual(askModelTimeouts(180));
+    // The activity stops itself a grace before its start-to-close timeout, to report why.
+    expect(turnBudgetMs(185_000)).toBe(180_000);
+  });
+
+  it('max_tokens leaves room for thinking at every effort', () => {
+    expect(maxTokensFor(undefined)).toBe(4096);
+    expect(maxTokensFor('low')).toBe(2048);
+    expect(maxTokensFor('max')).toBe(32_000);
   });
 });

@@ -102,7 +102,42 @@ describe('loadConfig: investigation budget and prices', () => {
     const { investigation } = load({});
     expect(investigation.maxSteps).toBe(4);
     expect(investigation.dailyBudgetUsd).toBeUndefined();
-    expect(investigation.prices[DEFAULT_MODEL]).toEqual({ input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 });
+    // claude-haiku-5-5's list prices, both prompt-length bands (platform.claude.com/docs/en/models/haiku-5-5/overview).
+    expect(investigation.prices[DEFAULT_MODEL]).toEqual({
+      input: 0.1,
+      output: 0.5,
+      cacheRead: 0.01,
+      cacheWrite: 0.125,
+      longPrompt: { overTokens: 100_000, input: 0.5, output: 2.5, cacheRead: 0.05, cacheWrite: 0.625 },
+    });
+  });
+
+  it('PROBE_MODEL_PRICES takes a long-prompt band, and an entry replaces the built-in one whole', () => {
+    const { investigation } = load({
+      PROBE_MODEL_PRICES: JSON.stringify({
+        'claude-haiku-5-5': { input: 0.2, output: 1 },
+        gw: { input: 1, output: 2, cache_read: 0.1, cache_write: 1.5, long_prompt: { over_tokens: 200000, input: 2, output: 4 } },
+      }),
+    });
+    expect(investigation.prices['claude-haiku-5-5']).toEqual({ input: 0.2, output: 1, cacheRead: 0, cacheWrite: 0 });
+    expect(investigation.prices.gw).toEqual({
+      input: 1,
+      output: 2,
+      cacheRead: 0.1,
+      cacheWrite: 1.5,
+      longPrompt: { overTokens: 200000, input: 2, output: 4, cacheRead: 0, cacheWrite: 0 },
+    });
+  });
+
+  it('effort, turn budget and silence: unset by default (the model decides effort), validated when set', () => {
+    const config = load({});
+    expect(config.anthropic.effort).toBeUndefined();
+    expect(config.investigation.turnTimeoutSeconds).toBe(180);
+    expect(config.anthropic.silenceTimeoutSeconds).toBe(60);
+    const set = load({ PROBE_INVESTIGATION_EFFORT: 'High', PROBE_INVESTIGATION_TURN_TIMEOUT_SECONDS: '300', PROBE_INVESTIGATION_SILENCE_SECONDS: '90' });
+    expect(set.anthropic.effort).toBe('high');
+    expect(set.investigation.turnTimeoutSeconds).toBe(300);
+    expect(set.anthropic.silenceTimeoutSeconds).toBe(90);
   });
 
   it('reads steps, budget and extra prices', () => {
@@ -121,6 +156,10 @@ describe('loadConfig: investigation budget and prices', () => {
     [{ PROBE_INVESTIGATION_DAILY_BUDGET_USD: '-1' }, /PROBE_INVESTIGATION_DAILY_BUDGET_USD="-1"/],
     [{ PROBE_MODEL_PRICES: 'cheap' }, /PROBE_MODEL_PRICES: must be JSON like/],
     [{ PROBE_MODEL_PRICES: '{"m":{"input":"1","output":5}}' }, /entry "m" is not/],
+    [{ PROBE_MODEL_PRICES: '{"m":{"input":1,"output":5,"long_prompt":{"input":2,"output":6}}}' }, /entry "m" is not/],
+    [{ PROBE_INVESTIGATION_EFFORT: 'extreme' }, /PROBE_INVESTIGATION_EFFORT="extreme": model "claude-haiku-5-5" takes one of low, medium, high, xhigh, max/],
+    [{ PROBE_INVESTIGATION_TURN_TIMEOUT_SECONDS: '5' }, /PROBE_INVESTIGATION_TURN_TIMEOUT_SECONDS="5": must be a number from 10 to 3600/],
+    [{ PROBE_INVESTIGATION_SILENCE_SECONDS: '200' }, /PROBE_INVESTIGATION_SILENCE_SECONDS \(200\) must not exceed PROBE_INVESTIGATION_TURN_TIMEOUT_SECONDS \(180\)/],
     [{ PROBE_INVESTIGATION_DAILY_BUDGET_USD: '5', ANTHROPIC_MODEL: 'unpriced-model' }, /model "unpriced-model" has no price: add it to PROBE_MODEL_PRICES/],
   ])('refuses %j', (env, problem) => {
     expect(problems(env).join('\n')).toMatch(problem);

@@ -1,3 +1,4 @@
+import { DEFAULT_PRICES } from '../../src/config/config';
 import { costOf, pruneDays, reserve, reserveEstimate, settle, utcDay, type SpendLedger } from '../../src/domain/costLadder';
 
 const price = { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 };
@@ -7,6 +8,19 @@ describe('cost ladder', () => {
     expect(costOf({ inputTokens: 1_000_000, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 }, price)).toBe(1);
     expect(costOf({ inputTokens: 321, outputTokens: 54, cacheReadTokens: 1000, cacheWriteTokens: 2000 }, price)).toBe(0.003191);
     expect(costOf({ inputTokens: 5, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0 }, undefined)).toBe(0);
+  });
+
+  it('prices claude-haiku-5-5 in two bands: a turn whose prompt passes 100k tokens pays the higher rates on every token', () => {
+    const haiku = DEFAULT_PRICES['claude-haiku-5-5']!;
+    // 60k input + 30k cache read + 10k cache write = 100,000 prompt tokens: still the lower band.
+    const atLimit = { inputTokens: 60_000, outputTokens: 1_000, cacheReadTokens: 30_000, cacheWriteTokens: 10_000 };
+    expect(costOf(atLimit, haiku)).toBeCloseTo((60_000 * 0.1 + 1_000 * 0.5 + 30_000 * 0.01 + 10_000 * 0.125) / 1e6, 10);
+    expect(costOf(atLimit, haiku)).toBe(0.00805);
+    // One more prompt token: the higher band, output included ($0.50 / $2.50 / $0.05 / $0.625).
+    const over = { ...atLimit, inputTokens: 60_001 };
+    expect(costOf(over, haiku)).toBe(0.0402505);
+    // A typical investigation turn: 2,000 in, 850 out (thinking included), 900 cache read.
+    expect(costOf({ inputTokens: 2_000, outputTokens: 850, cacheReadTokens: 900, cacheWriteTokens: 0 }, haiku)).toBe(0.000634);
   });
 
   it('reserves the worst case of one investigation', () => {

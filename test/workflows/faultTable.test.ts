@@ -23,7 +23,7 @@ import { fixtureWake, flyWake } from '../support/fixtures';
 import { MAX_DM_CHARS } from '../../src/domain/slackText';
 import { timeSkippingEnv, workflowBundle } from '../support/temporal';
 
-/** Per-request timeouts short enough that "slower than the timeout" costs a second per attempt. */
+/** Silence and Slack request timeouts short enough that "slower than the timeout" costs a second per attempt. */
 const REQUEST_TIMEOUT_MS = 1000;
 const SLOW: Behaviour = { kind: 'slow', delayMs: 3 * REQUEST_TIMEOUT_MS };
 
@@ -74,7 +74,7 @@ async function investigate(anthropicUrl = anthropicBase, wake = flyWake()): Prom
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities(config, { engineRequestTimeoutMs: REQUEST_TIMEOUT_MS, slackRequestTimeoutMs: REQUEST_TIMEOUT_MS }),
+    activities: createActivities(config, { engineSilenceTimeoutMs: REQUEST_TIMEOUT_MS, slackRequestTimeoutMs: REQUEST_TIMEOUT_MS }),
   });
   return worker.runUntil(
     env.client.workflow.execute('probeInvestigationWorkflow', {
@@ -99,13 +99,19 @@ const LLM_CASES: LlmCase[] = [
   ['HTTP 409', FakeAnthropic.status(409, 'conflict_error'), { investigated: false, reason: 'engine_exception:ConflictError' }, retried],
   ['HTTP 429 with retry-after', FakeAnthropic.status(429, 'rate_limit_error', '7'), { investigated: false, reason: 'engine_exception:RateLimitError' }, retried],
   ['HTTP 429 without retry-after', FakeAnthropic.status(429, 'rate_limit_error'), { investigated: false, reason: 'engine_exception:RateLimitError' }, retried],
+  ['HTTP 429, spend limit reached', FakeAnthropic.spendLimitReached(), { investigated: false, reason: 'engine_exception:RateLimitError' }, 1],
+  ['HTTP 529 with retry-after-ms', FakeAnthropic.status(529, 'overloaded_error', undefined, { retryAfterMs: '1500' }), { investigated: false, reason: 'engine_exception:OverloadedError' }, retried],
+  ['HTTP 529 with x-should-retry: false', FakeAnthropic.status(529, 'overloaded_error', undefined, { shouldRetry: 'false' }), { investigated: false, reason: 'engine_exception:OverloadedError' }, 1],
+  ['HTTP 400 with x-should-retry: true', FakeAnthropic.status(400, 'invalid_request_error', undefined, { shouldRetry: 'true' }), { investigated: false, reason: 'engine_exception:BadRequestError' }, retried],
   ['HTTP 500', FakeAnthropic.status(500), { investigated: false, reason: 'engine_exception:InternalServerError' }, retried],
   ['HTTP 502', FakeAnthropic.status(502), { investigated: false, reason: 'engine_exception:InternalServerError' }, retried],
   ['HTTP 503', FakeAnthropic.status(503), { investigated: false, reason: 'engine_exception:ServiceUnavailableError' }, retried],
   ['HTTP 529', FakeAnthropic.overloaded(), { investigated: false, reason: 'engine_exception:OverloadedError' }, retried],
   ['connection refused', 'refused', { investigated: false, reason: 'engine_exception:APIConnectionError' }, 0],
-  ['connection reset mid-body', { kind: 'resetMidBody' }, { investigated: false, reason: 'engine_exception:APIConnectionError' }, retried],
-  ['slower than the request timeout', SLOW, { investigated: false, reason: 'engine_exception:APIConnectionTimeoutError' }, retried],
+  ['connection reset mid-stream', { kind: 'resetMidBody' }, { investigated: false, reason: 'engine_exception:IncompleteStreamError' }, retried],
+  ['no response headers within the silence timeout', SLOW, { investigated: false, reason: 'engine_exception:StreamSilenceTimeout' }, retried],
+  ['stream goes silent mid-answer', FakeAnthropic.paced({ text: FAKE_DIAGNOSIS }, { stallAfterEvents: 4 }), { investigated: false, reason: 'engine_exception:StreamSilenceTimeout' }, retried],
+  ['refusal after partial text', FakeAnthropic.refusal('The first step is to'), { investigated: false, reason: 'model_refusal' }, 1],
   ['malformed JSON', { kind: 'malformed' }, { investigated: false, reason: 'engine_exception:MalformedResponseError' }, retried],
   ['empty content', FakeAnthropic.text(''), { investigated: false, reason: 'empty_response_text' }, 1],
   ['stop_reason max_tokens, no text', FakeAnthropic.text('', { stop_reason: 'max_tokens' }), { investigated: false, reason: 'empty_response_text' }, 1],
@@ -126,6 +132,9 @@ describe('LLM faults (Slack healthy)', () => {
     expect(slack.posted).toHaveLength(1);
     if (!expected.investigated) expect(slack.posted[0]!.text).toContain(`engine returned: ${expected.reason}`);
     if (_name === 'stop_reason max_tokens, with text') expect(slack.posted[0]!.text).toContain(CUT_SHORT_NOTE);
+    if (_name === 'refusal after partial text') expect(slack.posted[0]!.text).not.toContain('The first step is to');
+    // The request-id of the call that failed is in the outcome, for support.
+    if (_name.startsWith('HTTP')) expect(outcome.requestIds).toEqual([anthropic.requestIds.at(-1)]);
   });
 });
 

@@ -8,7 +8,7 @@ import type { TelemetryRow } from '../../src/domain/telemetryRows';
 import type { Wake } from '../../src/domain/auditRow';
 import { FailureType } from '../../src/domain/failures';
 import type { InvestigationOutcome } from '../../src/workflows/investigation';
-import { mockEngine, textTurn } from '../support/engineMocks';
+import { mockEngine, MOCK_REQUEST_ID, textTurn } from '../support/engineMocks';
 import { timeSkippingEnv, workflowBundle } from '../support/temporal';
 
 const wake: Wake = {
@@ -81,8 +81,10 @@ async function investigateWith(investigate: Investigate, postDm: PostDm, appendT
 
 const posted: PostDm = async () => ({ channel: 'D1', ts: '1.000001', alreadyPosted: false });
 const fails = (type: string, ...details: unknown[]) => async (): Promise<never> => {
-  throw ApplicationFailure.create({ type, message: `mock ${type}`, details });
+  throw ApplicationFailure.create({ type, message: `mock ${type}`, details, nonRetryable: PERMANENT.has(type) });
 };
+/** askModel marks these non-retryable itself, as the Anthropic SDK would not retry them (src/activities/engineErrors.ts). */
+const PERMANENT = new Set(['AuthenticationError', 'BadRequestError']);
 
 describe('probeInvestigationWorkflow', () => {
   it('investigates and DMs on the happy path', async () => {
@@ -103,7 +105,8 @@ describe('probeInvestigationWorkflow', () => {
       toolCalls: 0,
       usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 2, cacheWriteTokens: 3 },
       costUsd: 0.0042,
-      turns: [{ stopReason: 'end_turn', usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 2, cacheWriteTokens: 3 }, costUsd: 0.0042 }],
+      turns: [{ stopReason: 'end_turn', usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 2, cacheWriteTokens: 3 }, costUsd: 0.0042, requestId: MOCK_REQUEST_ID }],
+      requestIds: [MOCK_REQUEST_ID],
     });
     expect(calls.posted).toEqual([{ text: outcome.text, workflowId }]);
     expect(calls.telemetry.map((row) => row.event)).toEqual(['probe.investigation_started', 'probe.investigation_completed']);
@@ -119,6 +122,7 @@ describe('probeInvestigationWorkflow', () => {
       tokens: { input: 10, output: 5, cache_read: 2, cache_write: 3 },
       cost_usd: 0.0042,
       latency_ms: expect.any(Number),
+      request_ids: [MOCK_REQUEST_ID],
     });
   });
 
