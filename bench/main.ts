@@ -170,7 +170,7 @@ async function main(): Promise<void> {
     ];
     for (const [name, pickup] of pickups) {
       const file = auditLog(`baseline-${name}`);
-      const settings: TailSettings = { auditLogPath: file, pollSeconds: 1, debounce: { windowSeconds: 600, bypassCritical: false }, replayFromStart: false, searchAttributes: false, historyEventLimit: 5000, investigation: BENCH_INVESTIGATION };
+      const settings: TailSettings = { auditLogPath: file, pollSeconds: 1, debounce: { windowSeconds: 600, bypassCritical: false }, replayFromStart: false, searchAttributes: false, historyEventLimit: 5000, waitForGrowth: true, investigation: BENCH_INVESTIGATION };
       const loop = startBaselineLoop(createActivities({ ...baselineConfig, auditLogPath: file }), settings, pickup);
       await loop.ready();
       progress(`wake→DM latency, baseline (${name}), poll 1 s: ${sizes.latencyWakes} wakes`);
@@ -350,7 +350,7 @@ export interface ContinueAsNewResult {
 async function runContinueAsNew(client: Client, tmp: string, windowMs: number): Promise<ContinueAsNewResult> {
   const file = path.join(tmp, 'can.jsonl');
   writeFileSync(file, '');
-  const settings: TailSettings = { auditLogPath: file, pollSeconds: 0.2, debounce: { windowSeconds: 600, bypassCritical: false }, replayFromStart: false, searchAttributes: true, historyEventLimit: 60, investigation: BENCH_INVESTIGATION };
+  const settings: TailSettings = { auditLogPath: file, pollSeconds: 0.2, debounce: { windowSeconds: 600, bypassCritical: false }, replayFromStart: false, searchAttributes: true, historyEventLimit: 60, waitForGrowth: true, investigation: BENCH_INVESTIGATION };
   const workflowId = 'bench-can-tail';
   const handle = await client.workflow.start('probeTailWorkflow', { taskQueue: 'bench-fast', workflowId, args: [{ settings }] });
   const end = Date.now() + windowMs;

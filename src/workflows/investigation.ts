@@ -195,7 +195,7 @@ async function settleSpend(spend: SpendGrant | undefined, spentUsd: number): Pro
 /** Telemetry is best effort: a full disk or a read-only log must not cost the operator the DM. */
 async function appendTelemetry(row: TelemetryRow): Promise<void> {
   try {
-    await fileSteps().appendTelemetryRow(row);
+    await fileSteps.appendTelemetryRow(row);
   } catch (err) {
     // Rethrows anything that is not an activity's failure.
     log.warn('could not append telemetry to the audit log', { event: row.event, error: describeActivityFailure(err) });

@@ -35,7 +35,7 @@ export function batchRead(batch: ReadBatch): void {
   const wakesRead = (wake: Pick<Wake, 'probe' | 'category' | 'severity'>, wakes: number) =>
     count(METRIC_NAMES.wakes, wakes, 'probe.wake_requested rows read', { ...keyTags(wake), severity: wake.severity });
   for (const wake of batch.wakes) wakesRead(wake, 1);
-  for (const repeat of batch.repeats ?? []) wakesRead(repeat, repeat.count);
+  for (const repeat of batch.repeats) wakesRead(repeat, repeat.count);
 }
 
 export function readError(): void {

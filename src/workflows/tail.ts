@@ -6,7 +6,6 @@ import {
   continueAsNew,
   log,
   ParentClosePolicy,
-  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -45,13 +44,6 @@ const READ_RETRY = { maximumAttempts: 2, initialInterval: '1s' } as const;
 const { readAuditLog } = proxyActivities<Activities>({ startToCloseTimeout: '5s', retry: READ_RETRY });
 
 /**
- * Histories from before this patch slept between ticks and waited for every
- * child start before reading on; the patch keeps them replaying. Once no such
- * run is left it can be deprecated (deprecatePatch), then removed.
- */
-export const TAIL_THROUGHPUT_PATCH = 'probe-wake-tail-throughput';
-
-/**
  * The read that opens a tick waits for the file to grow (up to the poll
  * interval) inside the activity: a wake is picked up at once, and an idle
  * poll costs one activity instead of a timer plus an activity. Heartbeats let
@@ -74,7 +66,6 @@ interface Dispatch {
 export async function probeTailWorkflow(input: TailInput): Promise<void> {
   let settings = input.settings;
   const state: TailState = input.state ?? initialState();
-  state.spend ??= {}; // a state carried over from before the cost ladder existed
 
   setHandler(getStateQuery, () => view(state, settings));
   setHandler(resetDebounceSignal, (scope) => resetDebounce(state, scope));
@@ -103,7 +94,7 @@ export async function probeTailWorkflow(input: TailInput): Promise<void> {
     }
     const pollMs = settings.pollSeconds * 1000;
     // After a failed read, a plain sleep: a file that cannot be read must not turn the wait into a busy loop.
-    if (patched(TAIL_THROUGHPUT_PATCH) && !readFailed && settings.waitForGrowth !== false) {
+    if (!readFailed && settings.waitForGrowth) {
       waitMs = pollMs;
     } else {
       waitMs = 0;
@@ -148,7 +139,7 @@ async function readNewRows(state: TailState, currentSettings: () => TailSettings
     log.warn('audit log read failed; skipping this cycle', { error: state.lastReadError });
     return 'failed';
   }
-  if (batch.repeats?.length && !debounce.samePolicy(settings.debounce, currentSettings().debounce)) {
+  if (batch.repeats.length > 0 && !debounce.samePolicy(settings.debounce, currentSettings().debounce)) {
     log.info('debounce settings changed during the read; reading those rows again');
     return 'read again';
   }
@@ -157,11 +148,10 @@ async function readNewRows(state: TailState, currentSettings: () => TailSettings
   state.counters.rowsRead += batch.rowsRead;
   state.counters.badRows += batch.badRows.length;
   state.counters.wakes += batch.wakes.length + repeatCount(batch);
-  if (batch.drainedRotated) state.counters.rowsFromRotatedFile = (state.counters.rowsFromRotatedFile ?? 0) + batch.rowsRead;
+  if (batch.drainedRotated) state.counters.rowsFromRotatedFile += batch.rowsRead;
   if (batch.restartedBecause) {
     state.counters.restarts += 1;
-    // Absent in state carried over from a run before these counters existed.
-    const byReason = (state.counters.restartsByReason ??= {});
+    const byReason = state.counters.restartsByReason;
     byReason[batch.restartedBecause] = (byReason[batch.restartedBecause] ?? 0) + 1;
   }
   metrics.batchRead(batch);
@@ -169,7 +159,7 @@ async function readNewRows(state: TailState, currentSettings: () => TailSettings
 }
 
 function repeatCount(batch: ReadBatch): number {
-  return (batch.repeats ?? []).reduce((sum, repeat) => sum + repeat.count, 0);
+  return batch.repeats.reduce((sum, repeat) => sum + repeat.count, 0);
 }
 
 /** debounce: decisions in file order, on the workflow's deterministic clock; then the folded repeats counted. */
@@ -187,7 +177,7 @@ function debounceWakes(state: TailState, settings: TailSettings, batch: ReadBatc
     state.windows = debounce.stampWindow(state.windows, wake, decision.windowKey, nowMs, settings.debounce);
     dispatches.push({ wake, windowKey: decision.windowKey });
   }
-  for (const repeat of batch.repeats ?? []) {
+  for (const repeat of batch.repeats) {
     // The pair's first wake in this read left its window open (debounce.foldRepeats).
     const window = state.windows[debounce.pairKey(repeat.probe, repeat.category)];
     countDebounced(state, window, repeat, repeat.count);
@@ -242,10 +232,6 @@ async function startInvestigations(state: TailState, settings: TailSettings, dis
       log.info('investigation already exists for this window; counted as debounced', { workflowId });
     }
   });
-  if (!patched(TAIL_THROUGHPUT_PATCH)) {
-    await Promise.all(starts);
-    return;
-  }
   for (const start of starts) {
     pendingStarts.add(start);
     // A start failing with anything but "already started" is a bug and must fail the workflow task, as before.

@@ -14,9 +14,9 @@ export interface TailSettings {
   historyEventLimit: number;
   /**
    * Reads wait (up to the poll interval) for the log to grow, so a wake is seen at once. false: plain
-   * polling, a timer between reads. Absent in settings from before this option: true.
+   * polling, a timer between reads.
    */
-  waitForGrowth?: boolean;
+  waitForGrowth: boolean;
   investigation: InvestigationSettings;
 }
 
@@ -103,7 +103,7 @@ export function settingsProblem(value: unknown): string | undefined {
     [typeof s.replayFromStart === 'boolean', 'replayFromStart must be a boolean'],
     [typeof s.searchAttributes === 'boolean', 'searchAttributes must be a boolean'],
     [isNumberAtLeast(s.historyEventLimit, 10), 'historyEventLimit must be a number >= 10'],
-    [s.waitForGrowth === undefined || typeof s.waitForGrowth === 'boolean', 'waitForGrowth must be a boolean'],
+    [typeof s.waitForGrowth === 'boolean', 'waitForGrowth must be a boolean'],
     [typeof investigation === 'object' && investigation !== null, 'investigation must be an object'],
     [isNumberAtLeast(investigation?.maxSteps, 1), 'investigation.maxSteps must be a number >= 1'],
     [investigation?.dailyBudgetUsd === null || isNumberAtLeast(investigation?.dailyBudgetUsd, 0), 'investigation.dailyBudgetUsd must be null or a number >= 0'],

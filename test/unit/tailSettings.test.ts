@@ -7,6 +7,7 @@ const valid: TailSettings = {
   replayFromStart: false,
   searchAttributes: true,
   historyEventLimit: 5000,
+  waitForGrowth: true,
   investigation: { maxSteps: 4, dailyBudgetUsd: null, reserveUsd: 0.036 },
 };
 
