@@ -54,10 +54,7 @@ function readActivity(waitMs: number) {
   return proxyActivities<Activities>({ startToCloseTimeout: waitMs + 30_000, heartbeatTimeout: '10s', retry: READ_RETRY }).readAuditLog;
 }
 
-interface Dispatch {
-  wake: Wake;
-  windowKey: string;
-}
+type Dispatch = debounce.Dispatch<Wake>;
 
 /**
  * Tails the audit log forever: tail → parse → debounce → investigate.
@@ -162,31 +159,15 @@ function repeatCount(batch: ReadBatch): number {
   return batch.repeats.reduce((sum, repeat) => sum + repeat.count, 0);
 }
 
-/** debounce: decisions in file order, on the workflow's deterministic clock; then the folded repeats counted. */
+/** debounce: the whole read decided on the workflow's deterministic clock (Date.now() is replay-safe here). */
 function debounceWakes(state: TailState, settings: TailSettings, batch: ReadBatch): Dispatch[] {
-  // Date.now() in workflow code is Temporal's replay-safe workflow time.
-  const nowMs = Date.now();
-  state.windows = debounce.pruneExpired(state.windows, nowMs);
-  const dispatches: Dispatch[] = [];
-  for (const wake of batch.wakes) {
-    const decision = debounce.decide(state.windows, wake, nowMs, settings.debounce);
-    if (decision.action === 'debounce') {
-      countDebounced(state, decision.window, wake, 1);
-      continue;
-    }
-    state.windows = debounce.stampWindow(state.windows, wake, decision.windowKey, nowMs, settings.debounce);
-    dispatches.push({ wake, windowKey: decision.windowKey });
-  }
-  for (const repeat of batch.repeats) {
-    // The pair's first wake in this read left its window open (debounce.foldRepeats).
-    const window = state.windows[debounce.pairKey(repeat.probe, repeat.category)];
-    countDebounced(state, window, repeat, repeat.count);
-  }
+  const { windows, dispatches, debounced } = debounce.applyBatch(state.windows, batch, Date.now(), settings.debounce);
+  state.windows = windows;
+  for (const pair of debounced) countDebounced(pair, pair.wakes, state);
   return dispatches;
 }
 
-function countDebounced(state: TailState, window: debounce.OpenWindow | undefined, pair: { probe: string; category: string }, wakes: number): void {
-  if (window) state.windows = debounce.countDebounced(state.windows, window, wakes);
+function countDebounced(pair: { probe: string; category: string }, wakes: number, state: TailState): void {
   state.counters.debounced += wakes;
   metrics.debounced(pair, wakes);
 }
@@ -228,7 +209,7 @@ async function startInvestigations(state: TailState, settings: TailSettings, dis
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       if (spend.granted) state.spend = costLadder.settle(state.spend, spend.day, spend.reservedUsd, 0);
-      countDebounced(state, undefined, wake, 1);
+      countDebounced(wake, 1, state);
       log.info('investigation already exists for this window; counted as debounced', { workflowId });
     }
   });
