@@ -9,6 +9,7 @@ import {
 import type { Activities } from '../activities';
 import type { PostDmResult } from '../activities/postDm';
 import { sumUsage, type TurnUsage } from '../domain/agent';
+import type { Reservation } from '../domain/costLadder';
 import { shapeAnswer } from '../domain/answerContract';
 import type { Severity, Wake } from '../domain/auditRow';
 import { formatDm, type Finding } from '../domain/dmText';
@@ -22,21 +23,13 @@ import * as metrics from './metrics';
 
 export { deliveryFailureReason, fallbackReason } from './failureReasons';
 
-/** The cost ladder's decision for this investigation, made by the tail when it dispatched it. */
-export interface SpendGrant {
-  granted: boolean;
-  /** UTC day the reservation counts against. */
-  day: string;
-  reservedUsd: number;
-}
-
 export interface InvestigationInput {
   wake: Wake;
   windowKey: string;
   /** LLM turns allowed; absent on starts by hand: the default. */
   maxSteps?: number;
   /** Absent on starts by hand: no budget applies. */
-  spend?: SpendGrant;
+  spend?: Reservation;
 }
 
 export const DEFAULT_MAX_STEPS = 4;
@@ -182,11 +175,11 @@ function recordOutcomeInMemo(finding: Finding, delivery: Delivery): void {
 }
 
 /** Tells the tail (which holds the ledger) what was really spent; a lost report only keeps the reservation. */
-async function settleSpend(spend: SpendGrant | undefined, spentUsd: number): Promise<void> {
+async function settleSpend(spend: Reservation | undefined, spentUsd: number): Promise<void> {
   const tailId = workflowInfo().parent?.workflowId;
   if (!spend?.granted || !tailId) return;
   try {
-    await getExternalWorkflowHandle(tailId).signal(recordSpendSignal, { day: spend.day, reservedUsd: spend.reservedUsd, spentUsd });
+    await getExternalWorkflowHandle(tailId).signal(recordSpendSignal, { reservation: spend, spentUsd });
   } catch (err) {
     log.warn('could not report spend to the tail; its reservation stays', { tailId, error: String(err) });
   }

@@ -26,12 +26,12 @@ import {
   ProbeSeverityKey,
   recordSpendSignal,
   resetDebounceSignal,
-  updateSettingsSignal,
+  updateSettingsUpdate,
 } from './definitions';
-import { probeInvestigationWorkflow, type SpendGrant } from './investigation';
+import { probeInvestigationWorkflow } from './investigation';
 import { describeActivityFailure } from './failureReasons';
 import * as metrics from './metrics';
-import { initialState, settingsProblem, spendReportProblem, type TailInput, type TailSettings, type TailState, type TailStateView } from './tailState';
+import { initialState, settingsProblem, type TailInput, type TailSettings, type TailState, type TailStateView } from './tailState';
 
 /** Reads per tick before yielding to the timer: a big backlog drains over several ticks. */
 const MAX_READS_PER_TICK = 20;
@@ -66,16 +66,25 @@ export async function probeTailWorkflow(input: TailInput): Promise<void> {
 
   setHandler(getStateQuery, () => view(state, settings));
   setHandler(resetDebounceSignal, (scope) => resetDebounce(state, scope));
-  setHandler(recordSpendSignal, (report) => recordSpend(state, report));
-  setHandler(updateSettingsSignal, (next) => {
-    const problem = settingsProblem(next);
-    if (problem) {
-      log.warn('updateSettings ignored', { problem });
-      return;
-    }
-    log.info('tail settings updated', { settings: next });
-    settings = next;
+  setHandler(recordSpendSignal, (report) => {
+    state.spend = costLadder.settle(state.spend, report);
   });
+  setHandler(
+    updateSettingsUpdate,
+    (next) => {
+      log.info('tail settings updated', { settings: next });
+      settings = next;
+      return settings;
+    },
+    {
+      validator: (next) => {
+        const problem = settingsProblem(next);
+        if (problem) throw new Error(`updateSettings refused: ${problem}`);
+      },
+    },
+  );
+  // Started with settings the update's validator refused (update-with-start): idle until good ones arrive.
+  if (settingsProblem(settings)) await condition(() => settingsProblem(settings) === undefined);
 
   // Child starts the server has not acknowledged yet: settled before continue-as-new so they are counted.
   const pendingStarts = new Set<Promise<void>>();
@@ -208,7 +217,7 @@ async function startInvestigations(state: TailState, settings: TailSettings, dis
       metrics.investigationStarted(wake);
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      if (spend.granted) state.spend = costLadder.settle(state.spend, spend.day, spend.reservedUsd, 0);
+      if (spend.granted) state.spend = costLadder.settle(state.spend, { reservation: spend, spentUsd: 0 });
       countDebounced(wake, 1, state);
       log.info('investigation already exists for this window; counted as debounced', { workflowId });
     }
@@ -221,7 +230,7 @@ async function startInvestigations(state: TailState, settings: TailSettings, dis
 }
 
 /** cost ladder: reserve today's budget for one investigation, or halt it (it then DMs `cost_ladder_halted`). */
-function reserveSpend(state: TailState, settings: TailSettings): SpendGrant {
+function reserveSpend(state: TailState, settings: TailSettings): costLadder.Reservation {
   const day = costLadder.utcDay(Date.now());
   const { dailyBudgetUsd, reserveUsd } = settings.investigation;
   const { ledger, reservation } = costLadder.reserve(costLadder.pruneDays(state.spend, day), day, {
@@ -230,17 +239,7 @@ function reserveSpend(state: TailState, settings: TailSettings): SpendGrant {
   });
   state.spend = ledger;
   if (!reservation.granted) log.warn('daily investigation budget reached; halting this investigation', { day, dailyBudgetUsd });
-  return reservation.granted ? reservation : { granted: false, day, reservedUsd: 0 };
-}
-
-function recordSpend(state: TailState, report: unknown): void {
-  const problem = spendReportProblem(report);
-  if (problem) {
-    log.warn('recordSpend ignored', { problem });
-    return;
-  }
-  const { day, reservedUsd, spentUsd } = report as { day: string; reservedUsd: number; spentUsd: number };
-  state.spend = costLadder.settle(state.spend, day, reservedUsd, spentUsd);
+  return reservation;
 }
 
 function resetDebounce(state: TailState, input: unknown): void {

@@ -2,7 +2,7 @@ import type { DaySpend, SpendLedger } from '../domain/costLadder';
 import type { DebouncePolicy, WindowTable } from '../domain/debounce';
 import type { AuditCursor } from '../domain/tailTypes';
 
-/** Non-secret settings the tail runs with; a running tail takes new ones by the updateSettings signal. */
+/** Non-secret settings the tail runs with; a running tail takes new ones by the updateSettings update. */
 export interface TailSettings {
   auditLogPath: string;
   pollSeconds: number;
@@ -88,7 +88,7 @@ export function initialState(): TailState {
   };
 }
 
-/** Checks settings arriving by signal (they may come from a hand-typed CLI command) before the tail uses them. */
+/** Checks settings arriving by update (they may come from a hand-typed CLI command) before the tail uses them. */
 export function settingsProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return 'settings must be an object';
   const s = value as Partial<Record<keyof TailSettings, unknown>>;
@@ -114,14 +114,4 @@ export function settingsProblem(value: unknown): string | undefined {
 
 function isNumberAtLeast(value: unknown, min: number): boolean {
   return typeof value === 'number' && Number.isFinite(value) && value >= min;
-}
-
-/** A spend report as it arrives by signal: checked before it touches the ledger. */
-export function spendReportProblem(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return 'spend report must be an object';
-  const r = value as Record<string, unknown>;
-  if (typeof r.day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(r.day)) return 'day must be YYYY-MM-DD';
-  if (!isNumberAtLeast(r.reservedUsd, 0)) return 'reservedUsd must be a number >= 0';
-  if (!isNumberAtLeast(r.spentUsd, 0)) return 'spentUsd must be a number >= 0';
-  return undefined;
 }

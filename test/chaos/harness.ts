@@ -241,8 +241,9 @@ export class Lane {
       [FAILPOINTS_ENV]: failpointUrl,
     };
     this.config = loadConfig(this.env, this.options.dir);
-    await ensureTailWorkflow(this.client, this.config);
+    // Update-with-start returns once a worker has handled the update: the worker first.
     await this.spawnWorker();
+    await ensureTailWorkflow(this.client, this.config);
     // The first read stamps the cursor at the end of the (empty) log; wakes appended after it are all read.
     const tail = this.client.workflow.getHandle(this.config.temporal.tailWorkflowId);
     await until(async () => ((await tail.query(getStateQuery)).cursor !== null ? true : undefined), 60_000, `${this.name}: tail cursor`, 200);
