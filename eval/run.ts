@@ -19,7 +19,7 @@ import { startDevServer } from '../src/runtime/devServer';
 import { PROJECT_ROOT } from '../src/runtime/projectRoot';
 import { resolveTool, TEMPORAL_CLI } from '../src/runtime/temporalTools';
 import { createProbeWakeWorker } from '../src/worker';
-import type { InvestigationOutcome } from '../src/workflows/investigation';
+import type { InvestigationOutcome } from '../src/api';
 import { FakeAnthropic } from '../test/support/fakeAnthropic';
 import { FakeSlack } from '../test/support/fakeSlack';
 import { flyAuthAgent, surveyingAgent } from '../test/support/scriptedAgent';

@@ -41,10 +41,6 @@ export function pairKey(probe: string, category: string): string {
   return `${probe}:${category}`;
 }
 
-export function investigationWorkflowId(probe: string, category: string, windowKey: string): string {
-  return `probe-investigation:${probe}:${category}:${windowKey}`;
-}
-
 /**
  * Decides whether a wake opens a window (dispatch) or falls inside one
  * (debounce). Sliding from the last dispatch: a window is never extended by

@@ -2,11 +2,9 @@ import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } fr
 import { MAX_OUTPUT_TOKENS } from '../activities';
 import type { AppConfig } from '../config/config';
 import { reserveEstimate } from '../domain/costLadder';
-import { updateSettingsUpdate } from '../workflows/definitions';
+import { updateSettingsUpdate, WORKFLOW_TYPES, type InvestigationSettings, type TailSettings } from '../api';
 import type { probeTailWorkflow } from '../workflows/tail';
-import type { InvestigationSettings, TailSettings } from '../workflows/tailState';
 
-export const TAIL_WORKFLOW_TYPE = 'probeTailWorkflow';
 export const DEFAULT_HISTORY_EVENT_LIMIT = 5000;
 
 export function tailSettingsFrom(config: AppConfig, overrides: Partial<TailSettings> = {}): TailSettings {
@@ -36,7 +34,7 @@ export class TailSettingsRefused extends Error {
  * returns once a worker has handled the update, so a worker must be polling.
  */
 export async function ensureTailWorkflow(client: Client, config: AppConfig, settings: TailSettings = tailSettingsFrom(config)) {
-  const startWorkflowOperation = new WithStartWorkflowOperation<typeof probeTailWorkflow>(TAIL_WORKFLOW_TYPE, {
+  const startWorkflowOperation = new WithStartWorkflowOperation<typeof probeTailWorkflow>(WORKFLOW_TYPES.tail, {
     workflowId: config.temporal.tailWorkflowId,
     taskQueue: config.temporal.taskQueue,
     args: [{ settings }],

@@ -7,58 +7,24 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { InvestigationOutcomeKey, ProbeNameKey, recordSpendSignal, type InvestigationInput, type InvestigationMemo, type InvestigationOutcome } from '../api';
 import type { PostDmResult } from '../activities/postDm';
-import { sumUsage, type TurnUsage } from '../domain/agent';
+import { sumUsage } from '../domain/agent';
 import type { Reservation } from '../domain/costLadder';
 import { shapeAnswer } from '../domain/answerContract';
-import type { Severity, Wake } from '../domain/auditRow';
+import type { Wake } from '../domain/auditRow';
 import { formatDm, type Finding } from '../domain/dmText';
 import { FailureType } from '../domain/failures';
 import { completedRow, startedRow, type TelemetryRow } from '../domain/telemetryRows';
 import { runInvestigationAgent, type AgentRun } from './agentLoop';
-import { InvestigationOutcomeKey, ProbeNameKey, recordSpendSignal } from './definitions';
 import { deliveryFailureReason, describeActivityFailure } from './failureReasons';
 import { fileSteps } from './fileSteps';
 import * as metrics from './metrics';
 
 export { deliveryFailureReason, fallbackReason } from './failureReasons';
 
-export interface InvestigationInput {
-  wake: Wake;
-  windowKey: string;
-  /** LLM turns allowed; absent on starts by hand: the default. */
-  maxSteps?: number;
-  /** Absent on starts by hand: no budget applies. */
-  spend?: Reservation;
-}
-
 export const DEFAULT_MAX_STEPS = 4;
 export const COST_LADDER_REASON = 'cost_ladder_halted';
-
-export interface InvestigationOutcome {
-  probe: string;
-  category: string;
-  severity: Severity;
-  wakeId: string;
-  windowKey: string;
-  investigated: boolean;
-  /** Fallback reason code when not investigated, e.g. `engine_exception:AuthenticationError`. */
-  reason?: string;
-  dmSent: boolean;
-  dmReason?: string;
-  slackTs?: string;
-  text: string;
-  model?: string;
-  promptVersion?: string;
-  /** LLM turns taken and tool calls made. */
-  steps: number;
-  toolCalls: number;
-  /** Summed over turns; `turns` has each one. */
-  usage: TurnUsage;
-  /** Estimated from the configured token prices. */
-  costUsd: number;
-  turns: Array<{ stopReason: string | null; usage: TurnUsage; costUsd: number }>;
-}
 
 const { postDm } = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
@@ -171,7 +137,7 @@ function recordOutcomeInMemo(finding: Finding, delivery: Delivery): void {
       dmSent: delivery.dmSent,
       dmReason: delivery.dmReason,
     },
-  });
+  } satisfies Partial<InvestigationMemo>);
 }
 
 /** Tells the tail (which holds the ledger) what was really spent; a lost report only keeps the reservation. */

@@ -14,24 +14,30 @@ import {
   WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { Wake } from '../domain/auditRow';
-import * as costLadder from '../domain/costLadder';
-import * as debounce from '../domain/debounce';
-import { investigationCard } from '../domain/investigationCard';
-import type { ReadBatch } from '../domain/tailTypes';
 import {
   getStateQuery,
+  investigationWorkflowId,
   IssueCategoryKey,
   ProbeNameKey,
   ProbeSeverityKey,
   recordSpendSignal,
   resetDebounceSignal,
+  settingsProblem,
   updateSettingsUpdate,
-} from './definitions';
+  type InvestigationMemo,
+  type TailInput,
+  type TailSettings,
+  type TailStateView,
+} from '../api';
+import type { Wake } from '../domain/auditRow';
+import * as costLadder from '../domain/costLadder';
+import * as debounce from '../domain/debounce';
+import { investigationCard } from '../domain/investigationCard';
+import type { ReadBatch } from '../domain/tailTypes';
 import { probeInvestigationWorkflow } from './investigation';
 import { describeActivityFailure } from './failureReasons';
 import * as metrics from './metrics';
-import { initialState, settingsProblem, type TailInput, type TailSettings, type TailState, type TailStateView } from './tailState';
+import { initialState, type TailState } from './tailState';
 
 /** Reads per tick before yielding to the timer: a big backlog drains over several ticks. */
 const MAX_READS_PER_TICK = 20;
@@ -60,7 +66,7 @@ type Dispatch = debounce.Dispatch<Wake>;
  * Tails the audit log forever: tail → parse → debounce → investigate.
  * Cursor, windows and counters live in workflow state and cross continue-as-new.
  */
-export async function probeTailWorkflow(input: TailInput): Promise<void> {
+export async function probeTailWorkflow(input: TailInput<TailState>): Promise<void> {
   let settings = input.settings;
   const state: TailState = input.state ?? initialState();
 
@@ -193,7 +199,7 @@ function countDebounced(pair: { probe: string; category: string }, wakes: number
 async function startInvestigations(state: TailState, settings: TailSettings, dispatches: Dispatch[], pendingStarts: Set<Promise<void>>): Promise<void> {
   if (dispatches.length === 0) return;
   const starts = dispatches.map(async ({ wake, windowKey }) => {
-    const workflowId = debounce.investigationWorkflowId(wake.probe, wake.category, windowKey);
+    const workflowId = investigationWorkflowId(wake.probe, wake.category, windowKey);
     const spend = reserveSpend(state, settings);
     const card = investigationCard(wake);
     try {
@@ -204,7 +210,7 @@ async function startInvestigations(state: TailState, settings: TailSettings, dis
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         staticSummary: card.summary,
         staticDetails: card.details,
-        memo: { wake },
+        memo: { wake } satisfies InvestigationMemo,
         typedSearchAttributes: settings.searchAttributes
           ? [
               { key: ProbeNameKey, value: wake.probe },
@@ -265,7 +271,7 @@ function view(state: TailState, settings: TailSettings): TailStateView {
       probe: w.probe,
       category: w.category,
       windowKey: w.windowKey,
-      investigationWorkflowId: debounce.investigationWorkflowId(w.probe, w.category, w.windowKey),
+      investigationWorkflowId: investigationWorkflowId(w.probe, w.category, w.windowKey),
       openedAt: new Date(w.openedAtMs).toISOString(),
       expiresAt: new Date(w.expiresAtMs).toISOString(),
       debounced: w.debounced,

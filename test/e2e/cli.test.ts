@@ -9,7 +9,7 @@ import { freePort, runCli, startPipeline, type Pipeline } from '../support/pipel
 import { eventually } from '../support/temporal';
 import type { Check } from '../../src/cli/commands/doctor';
 import type { InvestigationRow } from '../../src/cli/commands/investigations';
-import type { TailStateView } from '../../src/workflows/tailState';
+import type { TailStateView } from '../../src/api';
 
 const json = <T>(text: string): T => JSON.parse(text) as T;
 

@@ -10,19 +10,11 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DM_METADATA_EVENT } from '../../src/activities/postDm';
 import { loadConfig, type AppConfig } from '../../src/config/config';
-import { investigationWorkflowId } from '../../src/domain/debounce';
+import { getStateQuery, type InvestigationOutcome, InvestigationOutcomeKey, investigationWorkflowId, IssueCategoryKey, ProbeNameKey, ProbeSeverityKey } from '../../src/api';
 import { loadPromptTemplate } from '../../src/activities/promptTemplate';
 import { TOOL_DEFINITIONS } from '../../src/domain/investigationTools';
 import { tailSettingsFrom } from '../../src/runtime/tailWorkflow';
 import { createProbeWakeWorker } from '../../src/worker';
-import {
-  getStateQuery,
-  InvestigationOutcomeKey,
-  IssueCategoryKey,
-  ProbeNameKey,
-  ProbeSeverityKey,
-} from '../../src/workflows/definitions';
-import type { InvestigationOutcome } from '../../src/workflows/investigation';
 import { FakeAnthropic, FAKE_DIAGNOSIS } from '../support/fakeAnthropic';
 import { FakeSlack, FAKE_DM_CHANNEL } from '../support/fakeSlack';
 import { fixtureLines, fixtureText, flyFallbackDm, flyWake } from '../support/fixtures';

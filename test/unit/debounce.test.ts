@@ -1,18 +1,5 @@
-import {
-  applyBatch,
-  countDebounced,
-  decide,
-  foldRepeats,
-  investigationWorkflowId,
-  pairKey,
-  parseResetScope,
-  pruneExpired,
-  resetWindows,
-  stampWindow,
-  type DebouncePolicy,
-  type WakeKey,
-  type WindowTable,
-} from '../../src/domain/debounce';
+import { applyBatch, countDebounced, decide, foldRepeats, pairKey, parseResetScope, pruneExpired, resetWindows, stampWindow, type DebouncePolicy, type WakeKey, type WindowTable } from '../../src/domain/debounce';
+import { investigationWorkflowId } from '../../src/api';
 
 const policy: DebouncePolicy = { windowSeconds: 600, bypassCritical: false };
 const wake = (wakeId: string, probe = 'fly', category = 'auth', severity: WakeKey['severity'] = 'warning'): WakeKey => ({ wakeId, probe, category, severity });

@@ -1,4 +1,4 @@
-import { settingsProblem, type TailSettings } from '../../src/workflows/tailState';
+import { settingsProblem, type TailSettings } from '../../src/api';
 
 const valid: TailSettings = {
   auditLogPath: '/var/log/audit.jsonl',

@@ -9,8 +9,7 @@ import type { PostDmResult } from '../../src/activities/postDm';
 import { createReadAuditLog } from '../../src/activities/readAuditLog';
 import { loadConfig } from '../../src/config/config';
 import { ensureTailWorkflow, tailSettingsFrom } from '../../src/runtime/tailWorkflow';
-import { getStateQuery, recordSpendSignal, resetDebounceSignal, updateSettingsUpdate } from '../../src/workflows/definitions';
-import type { TailSettings, TailStateView } from '../../src/workflows/tailState';
+import { getStateQuery, recordSpendSignal, resetDebounceSignal, type TailSettings, type TailStateView, updateSettingsUpdate } from '../../src/api';
 import { mockEngine } from '../support/engineMocks';
 import { eventually, timeSkippingEnv, workflowBundle } from '../support/temporal';
 

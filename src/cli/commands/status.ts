@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { getStateQuery } from '../../workflows/definitions';
-import type { TailStateView } from '../../workflows/tailState';
+import { getStateQuery, type TailStateView } from '../../api';
 import { cliConfig, output, withTemporal } from '../context';
 import { formatTable } from '../table';
 import { tailHandle } from '../tail';
