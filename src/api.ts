@@ -75,7 +75,10 @@ export interface TailCounters {
   investigationsStarted: number;
   debounced: number;
   badRows: number;
+  /** Reads that failed because the audit log could not be read (missing, EACCES, ...): an audit-log fault. */
   readErrors: number;
+  /** Reads lost with their worker or the server (heartbeat or start-to-close timeout): not an audit-log fault. */
+  readsInterrupted: number;
   /** Times the audit log was read from its start again (rotation, truncation, creation). */
   restarts: number;
   /** `restarts` by cause: rotated, truncated, replaced (deleted and re-created), created. */
@@ -102,7 +105,10 @@ export interface TailStateView {
   counters: TailCounters;
   settings: TailSettings;
   spendToday: DaySpend & { day: string; budgetUsd: number | null };
+  /** Why the last read failed, until a read succeeds. */
   lastReadError?: string;
+  /** Why the last read was interrupted, until a read succeeds. */
+  lastReadInterruption?: string;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { TimeoutFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   ActivityFailure,
   allHandlersFinished,
@@ -145,6 +145,15 @@ async function readNewRows(state: TailState, currentSettings: () => TailSettings
     batch = await readActivity(wait)(wait > 0 ? { ...request, waitMs: wait } : request);
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
+    if (err.cause instanceof TimeoutFailure) {
+      // The read's worker (or the server) went away mid-read, e.g. `Heartbeat timeout` after a server
+      // restart: no fault of the audit log, so not a read error; the next cycle reads the same rows.
+      state.counters.readsInterrupted += 1;
+      metrics.readInterrupted();
+      state.lastReadInterruption = `${(err.cause.timeoutType ?? 'activity').toLowerCase().replace(/_/g, '-')} timeout of readAuditLog`;
+      log.warn('audit log read interrupted (its worker or the server went away); reading again next cycle', { error: state.lastReadInterruption });
+      return 'failed';
+    }
     state.counters.readErrors += 1;
     metrics.readError();
     state.lastReadError = describeActivityFailure(err);
@@ -157,6 +166,7 @@ async function readNewRows(state: TailState, currentSettings: () => TailSettings
   }
   state.cursor = batch.cursor;
   state.lastReadError = undefined;
+  state.lastReadInterruption = undefined;
   state.counters.rowsRead += batch.rowsRead;
   state.counters.badRows += batch.badRows.length;
   state.counters.wakes += batch.wakes.length + repeatCount(batch);
@@ -280,6 +290,7 @@ function view(state: TailState, settings: TailSettings): TailStateView {
     settings,
     spendToday: spendToday(state, settings),
     lastReadError: state.lastReadError,
+    lastReadInterruption: state.lastReadInterruption,
   };
 }
 

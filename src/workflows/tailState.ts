@@ -11,6 +11,7 @@ export interface TailState {
   /** Investigation spend by UTC day (the cost ladder's durable ledger). */
   spend: SpendLedger;
   lastReadError?: string;
+  lastReadInterruption?: string;
 }
 
 export function initialState(): TailState {
@@ -18,6 +19,6 @@ export function initialState(): TailState {
     cursor: null,
     windows: {},
     spend: {},
-    counters: { rowsRead: 0, wakes: 0, investigationsStarted: 0, debounced: 0, badRows: 0, readErrors: 0, restarts: 0, restartsByReason: {}, rowsFromRotatedFile: 0, continuedAsNew: 0 },
+    counters: { rowsRead: 0, wakes: 0, investigationsStarted: 0, debounced: 0, badRows: 0, readErrors: 0, readsInterrupted: 0, restarts: 0, restartsByReason: {}, rowsFromRotatedFile: 0, continuedAsNew: 0 },
   };
 }

@@ -30,6 +30,7 @@ export function renderState(state: TailStateView, where: string): string {
   ];
   lines.push(`  spend today     ${describeSpend(state.spendToday)}`);
   if (state.lastReadError) lines.push(`  last read error ${state.lastReadError}`);
+  if (state.lastReadInterruption) lines.push(`  last read interrupted ${state.lastReadInterruption}`);
   lines.push(
     '',
     'Counters',
