@@ -1,6 +1,6 @@
 import * as AnthropicErrors from '@anthropic-ai/sdk';
 import type { ApplicationFailure } from '@temporalio/common';
-import { retryAfterFailure } from '../domain/failures';
+import { retryAfterFailure } from './retryAfterFailure';
 
 /**
  * Most specific first: OverloadedError (529) is an InternalServerError, a

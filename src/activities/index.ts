@@ -1,4 +1,5 @@
 import type { AppConfig } from '../config/config';
+import { MAX_OUTPUT_TOKENS } from '../domain/agent';
 import type { ReadLimits } from './auditFile';
 import { createAskModel } from './askModel';
 import { createRunInvestigationTool } from './investigationTools';
@@ -16,9 +17,6 @@ export interface ActivityOptions {
   /** Aborted when the worker starts shutting down: ends reads that wait for the audit log to grow. */
   stopping?: AbortSignal;
 }
-
-/** Output tokens per model turn: room for a 2-4 sentence answer or a few tool calls. */
-export const MAX_OUTPUT_TOKENS = 600;
 
 /**
  * The worker's activities, closed over configuration validated at start-up.

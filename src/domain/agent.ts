@@ -55,6 +55,9 @@ export type AgentStep =
 /** More calls in one turn than this are refused: the step cap bounds turns, this bounds work per turn. */
 export const MAX_TOOL_CALLS_PER_TURN = 4;
 
+/** Output tokens per model turn: room for a 2-4 sentence answer or a few tool calls. */
+export const MAX_OUTPUT_TOKENS = 600;
+
 export function turnText(turn: Pick<LlmTurn, 'content'>): string {
   return turn.content
     .map((block) => (block.type === 'text' ? block.text : ''))

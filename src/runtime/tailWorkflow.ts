@@ -1,6 +1,6 @@
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { MAX_OUTPUT_TOKENS } from '../activities';
 import type { AppConfig } from '../config/config';
+import { MAX_OUTPUT_TOKENS } from '../domain/agent';
 import { reserveEstimate } from '../domain/costLadder';
 import { updateSettingsUpdate, WORKFLOW_TYPES, type InvestigationSettings, type TailSettings } from '../api';
 import type { probeTailWorkflow } from '../workflows/tail';
