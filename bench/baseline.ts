@@ -7,7 +7,7 @@ import { shapeAnswer } from '../src/domain/answerContract';
 import type { Wake } from '../src/domain/auditRow';
 import { formatDm, type Finding } from '../src/domain/dmText';
 import { completedRow, startedRow } from '../src/domain/telemetryRows';
-import type { TailSettings } from '../src/workflows/tailState';
+import { investigationWorkflowId, type TailSettings } from '../src/api';
 import { sleep } from './workload';
 
 /** Runs an activity function in an activity context (heartbeats, cancellation signal, logger), in this process. */
@@ -36,7 +36,7 @@ export function startBaselineLoop(activities: Activities, settings: TailSettings
   // The investigation workflow's steps, as plain calls: telemetry, prepare, one model turn (the bench's
   // fake model answers at once), shape + format, DM, telemetry.
   const deliver = async (wake: Wake, windowKey: string) => {
-    const workflowId = debounce.investigationWorkflowId(wake.probe, wake.category, windowKey);
+    const workflowId = investigationWorkflowId(wake.probe, wake.category, windowKey);
     const startedAt = Date.now();
     await run(activities.appendTelemetryRow, startedRow(wake, workflowId, startedAt)).catch(() => undefined);
     let finding: Finding;

@@ -12,8 +12,7 @@ import { waitForNewLine } from '../src/activities/auditGrowth';
 import { loadConfig } from '../src/config/config';
 import { startDevServer, type DevServer } from '../src/runtime/devServer';
 import { resolveTool, TEMPORAL_CLI } from '../src/runtime/temporalTools';
-import { getStateQuery } from '../src/workflows/definitions';
-import type { TailSettings, TailStateView } from '../src/workflows/tailState';
+import { getStateQuery, type TailSettings, type TailStateView } from '../src/api';
 import { allRunsTimeline, historyTimeline } from './profile';
 import { plainSleep, startBaselineLoop, type Pickup } from './baseline';
 import { BenchAnthropic, BenchSlack } from './fakes';
@@ -181,7 +180,7 @@ async function main(): Promise<void> {
     ];
     for (const [name, pickup] of pickups) {
       const file = auditLog(`baseline-${name}`);
-      const settings: TailSettings = { auditLogPath: file, pollSeconds: 1, debounce: { windowSeconds: 600, bypassCritical: false }, replayFromStart: false, searchAttributes: false, historyEventLimit: 5000, investigation: BENCH_INVESTIGATION };
+      const settings: TailSettings = { auditLogPath: file, pollSeconds: 1, debounce: { windowSeconds: 600, bypassCritical: false }, replayFromStart: false, searchAttributes: false, historyEventLimit: 5000, waitForGrowth: true, investigation: BENCH_INVESTIGATION };
       const loop = startBaselineLoop(createActivities({ ...baselineConfig, auditLogPath: file }), settings, pickup);
       await loop.ready();
       progress(`wake→DM latency, baseline (${name}), poll 1 s: ${sizes.latencyWakes} wakes`);
@@ -361,7 +360,7 @@ export interface ContinueAsNewResult {
 async function runContinueAsNew(client: Client, tmp: string, windowMs: number): Promise<ContinueAsNewResult> {
   const file = path.join(tmp, 'can.jsonl');
   writeFileSync(file, '');
-  const settings: TailSettings = { auditLogPath: file, pollSeconds: 0.2, debounce: { windowSeconds: 600, bypassCritical: false }, replayFromStart: false, searchAttributes: true, historyEventLimit: 60, investigation: BENCH_INVESTIGATION };
+  const settings: TailSettings = { auditLogPath: file, pollSeconds: 0.2, debounce: { windowSeconds: 600, bypassCritical: false }, replayFromStart: false, searchAttributes: true, historyEventLimit: 60, waitForGrowth: true, investigation: BENCH_INVESTIGATION };
   const workflowId = 'bench-can-tail';
   const handle = await client.workflow.start('probeTailWorkflow', { taskQueue: 'bench-fast', workflowId, args: [{ settings }] });
   const end = Date.now() + windowMs;

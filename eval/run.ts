@@ -18,7 +18,7 @@ import { parseAuditLine } from '../src/domain/auditRow';
 import { startDevServer } from '../src/runtime/devServer';
 import { resolveTool, TEMPORAL_CLI } from '../src/runtime/temporalTools';
 import { createProbeWakeWorker } from '../src/worker';
-import type { InvestigationOutcome } from '../src/workflows/investigation';
+import type { InvestigationOutcome } from '../src/api';
 import { FakeAnthropic } from '../test/support/fakeAnthropic';
 import { FakeSlack } from '../test/support/fakeSlack';
 import { flyAuthAgent, surveyingAgent } from '../test/support/scriptedAgent';

@@ -82,6 +82,7 @@ export async function readAuditBatch(request: ReadRequest, limits: ReadLimits = 
     const batch = await readLines(handle, offset, stat.size, limits);
     return {
       ...batch,
+      repeats: [],
       badRows: [...carried, ...batch.badRows],
       cursor: await cursorAt(handle, inode, batch.nextOffset),
       restartedBecause,
@@ -113,7 +114,7 @@ async function drainRotated(logPath: string, cursor: AuditCursor, limits: ReadLi
     const batch = await readLines(handle, cursor.offset, stat.size, limits);
     if (batch.nextOffset > cursor.offset) {
       // Not caught up: the tail reads again at once and, when the old file is done, moves on.
-      return { kind: 'rows', batch: { ...batch, cursor: { ...cursor, offset: batch.nextOffset }, caughtUp: false, drainedRotated: true } };
+      return { kind: 'rows', batch: { ...batch, repeats: [], cursor: { ...cursor, offset: batch.nextOffset }, caughtUp: false, drainedRotated: true } };
     }
     // A line the writer never finished before rotating will never be finished.
     const leftover = stat.size > cursor.offset ? [{ offset: cursor.offset, reason: 'unterminated last line in the rotated file' }] : [];
@@ -165,7 +166,7 @@ async function headMatches(handle: fs.FileHandle, cursor: AuditCursor): Promise<
 }
 
 function emptyBatch(cursor: AuditCursor): ReadBatch {
-  return { cursor, wakes: [], rowsRead: 0, badRows: [], caughtUp: true };
+  return { cursor, wakes: [], repeats: [], rowsRead: 0, badRows: [], caughtUp: true };
 }
 
 interface LinesRead {

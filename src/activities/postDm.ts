@@ -1,7 +1,8 @@
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorCode, LogLevel, WebClient, type WebAPICallError } from '@slack/web-api';
-import { FailureType, retryAfterFailure } from '../domain/failures';
+import { FailureType } from '../domain/failures';
+import { retryAfterFailure } from './retryAfterFailure';
 import { startHeartbeating } from './heartbeat';
 
 export interface SlackSettings {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_TAIL_WORKFLOW_ID, DEFAULT_TASK_QUEUE } from '../api';
 import type { ModelPrice, PriceBand } from '../domain/costLadder';
 import { effortLevelsOf, type Effort } from '../domain/modelFacts';
 import { DEFAULT_TURN_TIMEOUT_SECONDS } from '../domain/turnTimeouts';
@@ -262,8 +263,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     temporal: {
       address: read.text(['TEMPORAL_ADDRESS'], { pattern: /^[^\s/]+:\d+$/, describe: 'must be host:port' }),
       namespace: read.text(['TEMPORAL_NAMESPACE'], { pattern: /^[A-Za-z0-9_.-]{1,200}$/, describe: 'must be a namespace name' }) ?? 'default',
-      taskQueue: read.text(['TEMPORAL_TASK_QUEUE'], WORKFLOW_ID) ?? 'probe-wake',
-      tailWorkflowId: read.text(['PROBE_TAIL_WORKFLOW_ID'], WORKFLOW_ID) ?? 'probe-tail',
+      taskQueue: read.text(['TEMPORAL_TASK_QUEUE'], WORKFLOW_ID) ?? DEFAULT_TASK_QUEUE,
+      tailWorkflowId: read.text(['PROBE_TAIL_WORKFLOW_ID'], WORKFLOW_ID) ?? DEFAULT_TAIL_WORKFLOW_ID,
       devPort: read.number(['TEMPORAL_DEV_PORT'], 7233, { min: 1, max: 65_535, integer: true }),
       devUiPort: read.number(['TEMPORAL_DEV_UI_PORT'], 8233, { min: 1, max: 65_535, integer: true }),
       devDbFile: path.resolve(cwd, read.text(['TEMPORAL_DEV_DB_FILE']) ?? './var/temporal.db'),

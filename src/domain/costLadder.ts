@@ -41,7 +41,20 @@ export interface CostPolicy {
   reserveUsd: number;
 }
 
-export type Reservation = { granted: true; day: string; reservedUsd: number } | { granted: false; day: string };
+/** The cost ladder's decision for one investigation, made by the tail at dispatch and carried by the child. */
+export type Reservation = GrantedReservation | { granted: false; day: string };
+export interface GrantedReservation {
+  granted: true;
+  /** UTC day the reservation counts against. */
+  day: string;
+  reservedUsd: number;
+}
+
+/** What an investigation really spent against the reservation it was granted (the recordSpend signal). */
+export interface SpendReport {
+  reservation: GrantedReservation;
+  spentUsd: number;
+}
 
 const KEEP_DAYS = 7;
 const EMPTY: DaySpend = { spentUsd: 0, reservedUsd: 0, halted: 0 };
@@ -87,7 +100,8 @@ export function reserve(ledger: SpendLedger, day: string, policy: CostPolicy): {
 }
 
 /** Replaces a reservation by what the investigation really spent. */
-export function settle(ledger: SpendLedger, day: string, reservedUsd: number, spentUsd: number): SpendLedger {
+export function settle(ledger: SpendLedger, { reservation, spentUsd }: SpendReport): SpendLedger {
+  const { day, reservedUsd } = reservation;
   const today = ledger[day] ?? EMPTY;
   return {
     ...ledger,

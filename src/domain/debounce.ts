@@ -41,10 +41,6 @@ export function pairKey(probe: string, category: string): string {
   return `${probe}:${category}`;
 }
 
-export function investigationWorkflowId(probe: string, category: string, windowKey: string): string {
-  return `probe-investigation:${probe}:${category}:${windowKey}`;
-}
-
 /**
  * Decides whether a wake opens a window (dispatch) or falls inside one
  * (debounce). Sliding from the last dispatch: a window is never extended by
@@ -139,6 +135,62 @@ export function foldRepeats<W extends WakeKey>(wakes: W[], policy: DebouncePolic
     repeats.set(key, repeat);
   });
   return { kept, repeats: [...repeats.values()] };
+}
+
+/** A wake that opened a window: the tail starts one investigation for it. */
+export interface Dispatch<W extends WakeKey = WakeKey> {
+  wake: W;
+  windowKey: string;
+}
+
+/** Wakes of one pair counted, not investigated, in one batch. */
+export interface DebouncedCount {
+  probe: string;
+  category: string;
+  wakes: number;
+}
+
+export interface BatchDecision<W extends WakeKey> {
+  windows: WindowTable;
+  dispatches: Dispatch<W>[];
+  /** By pair, in the order the pairs were first debounced. */
+  debounced: DebouncedCount[];
+}
+
+/**
+ * Decides one read at one instant: expired windows pruned, the wakes decided
+ * in file order (a dispatch stamps its window, a debounced wake is counted on
+ * the open one), then the folded repeats counted on the window their pair's
+ * first wake in the read left open (foldRepeats).
+ */
+export function applyBatch<W extends WakeKey>(
+  windows: WindowTable,
+  batch: { wakes: W[]; repeats: RepeatCount[] },
+  nowMs: number,
+  policy: DebouncePolicy,
+): BatchDecision<W> {
+  let table = pruneExpired(windows, nowMs);
+  const dispatches: Dispatch<W>[] = [];
+  const debounced = new Map<string, DebouncedCount>();
+  const count = (pair: { probe: string; category: string }, wakes: number) => {
+    const key = pairKey(pair.probe, pair.category);
+    const open = table[key];
+    if (open) table = countDebounced(table, open, wakes);
+    const entry = debounced.get(key) ?? { probe: pair.probe, category: pair.category, wakes: 0 };
+    entry.wakes += wakes;
+    debounced.set(key, entry);
+  };
+  for (const wake of batch.wakes) {
+    const decision = decide(table, wake, nowMs, policy);
+    if (decision.action === 'debounce') {
+      count(wake, 1);
+      continue;
+    }
+    table = stampWindow(table, wake, decision.windowKey, nowMs, policy);
+    dispatches.push({ wake, windowKey: decision.windowKey });
+  }
+  for (const repeat of batch.repeats) count(repeat, repeat.count);
+  return { windows: table, dispatches, debounced: [...debounced.values()] };
 }
 
 /** Drops expired windows so the table (and continue-as-new input) stays small. */

@@ -1,5 +1,3 @@
-import { ApplicationFailure } from '@temporalio/common';
-
 /**
  * Failure types shared by activities (which throw them) and workflows (which
  * branch on them and list them as non-retryable where activities are proxied).
@@ -13,11 +11,3 @@ export const FailureType = {
   auditLogUnreadable: 'AuditLogUnreadable',
 } as const;
 
-export function retryAfterFailure(message: string, type: string, retryAfterSeconds: number | undefined, details: unknown[]) {
-  return ApplicationFailure.create({
-    message,
-    type,
-    details,
-    nextRetryDelay: retryAfterSeconds !== undefined ? `${Math.max(1, Math.ceil(retryAfterSeconds))}s` : undefined,
-  });
-}

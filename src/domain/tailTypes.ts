@@ -40,8 +40,8 @@ export interface BadRow {
 export interface ReadBatch {
   cursor: AuditCursor;
   wakes: Wake[];
-  /** Wakes read but folded into counts under `foldRepeatsUnder`: debounced, every one (absent in older histories). */
-  repeats?: RepeatCount[];
+  /** Wakes read but folded into counts under `foldRepeatsUnder`: debounced, every one. */
+  repeats: RepeatCount[];
   /** Complete lines consumed by this read (wakes, other events and bad rows). */
   rowsRead: number;
   badRows: BadRow[];

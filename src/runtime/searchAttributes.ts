@@ -1,6 +1,6 @@
 import type { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTE_NAMES } from '../workflows/definitions';
+import { SEARCH_ATTRIBUTE_NAMES } from '../api';
 import { isNotFound } from './temporalErrors';
 
 const KEYWORD = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;

@@ -69,7 +69,7 @@ export async function runInvestigationAgent(wake: Wake, maxSteps: number, turnTi
   const run: AgentRun = { finding: { investigated: false, reason: STEP_CAP_REASON }, turns: [], toolCalls: 0 };
   let bestText = '';
   try {
-    const prepared = await fileSteps().prepareInvestigation({ wake });
+    const prepared = await fileSteps.prepareInvestigation({ wake });
     run.promptVersion = prepared.promptVersion;
     const messages: AgentMessage[] = [{ role: 'user', content: prepared.user }];
     for (let turnNumber = 1; ; turnNumber++) {

@@ -1,20 +1,10 @@
-import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-
-/**
- * Investigations from before this patch ran these steps as ordinary
- * activities; the patch keeps their histories replaying. Once none is left it
- * can be deprecated (deprecatePatch), then removed.
- */
-export const LOCAL_FILE_STEPS_PATCH = 'probe-wake-local-file-steps';
 
 type FileSteps = Pick<Activities, 'prepareInvestigation' | 'appendTelemetryRow'>;
 
 // Local file work bounded to a few MiB: 10 s is generous, and short enough that one lost with its worker is retried soon.
 export const FILE_STEP_OPTIONS = { startToCloseTimeout: '10s', retry: { initialInterval: '1s', maximumAttempts: 3 } } as const;
-
-const asActivities = proxyActivities<FileSteps>(FILE_STEP_OPTIONS);
-const asLocalActivities = proxyLocalActivities<FileSteps>(FILE_STEP_OPTIONS);
 
 /**
  * Preparing the prompt and appending a telemetry row read or write a local
@@ -24,6 +14,4 @@ const asLocalActivities = proxyLocalActivities<FileSteps>(FILE_STEP_OPTIONS);
  * so replay never runs them again; a worker lost mid-task runs them again,
  * which the telemetry step guards against (src/activities/telemetry.ts).
  */
-export function fileSteps(): FileSteps {
-  return patched(LOCAL_FILE_STEPS_PATCH) ? asLocalActivities : asActivities;
-}
+export const fileSteps: FileSteps = proxyLocalActivities<FileSteps>(FILE_STEP_OPTIONS);

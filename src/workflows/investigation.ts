@@ -7,69 +7,24 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { InvestigationOutcomeKey, ProbeNameKey, recordSpendSignal, type InvestigationInput, type InvestigationMemo, type InvestigationOutcome } from '../api';
 import type { PostDmResult } from '../activities/postDm';
-import { sumUsage, type TurnUsage } from '../domain/agent';
+import { sumUsage } from '../domain/agent';
+import type { Reservation } from '../domain/costLadder';
 import { shapeAnswer } from '../domain/answerContract';
-import type { Severity, Wake } from '../domain/auditRow';
+import type { Wake } from '../domain/auditRow';
 import { formatDm, type Finding } from '../domain/dmText';
 import { FailureType } from '../domain/failures';
 import { completedRow, startedRow, type TelemetryRow } from '../domain/telemetryRows';
 import { runInvestigationAgent, type AgentRun } from './agentLoop';
-import { InvestigationOutcomeKey, ProbeNameKey, recordSpendSignal } from './definitions';
 import { deliveryFailureReason, describeActivityFailure } from './failureReasons';
 import { fileSteps } from './fileSteps';
 import * as metrics from './metrics';
 
 export { deliveryFailureReason, fallbackReason } from './failureReasons';
 
-/** The cost ladder's decision for this investigation, made by the tail when it dispatched it. */
-export interface SpendGrant {
-  granted: boolean;
-  /** UTC day the reservation counts against. */
-  day: string;
-  reservedUsd: number;
-}
-
-export interface InvestigationInput {
-  wake: Wake;
-  windowKey: string;
-  /** LLM turns allowed; absent on starts by hand: the default. */
-  maxSteps?: number;
-  /** One model turn's budget in seconds (askModel's timeouts derive from it); absent: the default. */
-  turnTimeoutSeconds?: number;
-  /** Absent on starts by hand: no budget applies. */
-  spend?: SpendGrant;
-}
-
 export const DEFAULT_MAX_STEPS = 4;
 export const COST_LADDER_REASON = 'cost_ladder_halted';
-
-export interface InvestigationOutcome {
-  probe: string;
-  category: string;
-  severity: Severity;
-  wakeId: string;
-  windowKey: string;
-  investigated: boolean;
-  /** Fallback reason code when not investigated, e.g. `engine_exception:AuthenticationError`. */
-  reason?: string;
-  dmSent: boolean;
-  dmReason?: string;
-  slackTs?: string;
-  text: string;
-  model?: string;
-  promptVersion?: string;
-  /** LLM turns taken and tool calls made. */
-  steps: number;
-  toolCalls: number;
-  /** Summed over turns; `turns` has each one. */
-  usage: TurnUsage;
-  /** Estimated from the configured token prices. */
-  costUsd: number;
-  turns: Array<{ stopReason: string | null; usage: TurnUsage; costUsd: number; requestId?: string }>;
-  /** Anthropic's request-id of every call that answered, then of the one that failed (for support). */
-  requestIds: string[];
-}
 
 const { postDm } = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
@@ -183,15 +138,15 @@ function recordOutcomeInMemo(finding: Finding, delivery: Delivery): void {
       dmSent: delivery.dmSent,
       dmReason: delivery.dmReason,
     },
-  });
+  } satisfies Partial<InvestigationMemo>);
 }
 
 /** Tells the tail (which holds the ledger) what was really spent; a lost report only keeps the reservation. */
-async function settleSpend(spend: SpendGrant | undefined, spentUsd: number): Promise<void> {
+async function settleSpend(spend: Reservation | undefined, spentUsd: number): Promise<void> {
   const tailId = workflowInfo().parent?.workflowId;
   if (!spend?.granted || !tailId) return;
   try {
-    await getExternalWorkflowHandle(tailId).signal(recordSpendSignal, { day: spend.day, reservedUsd: spend.reservedUsd, spentUsd });
+    await getExternalWorkflowHandle(tailId).signal(recordSpendSignal, { reservation: spend, spentUsd });
   } catch (err) {
     log.warn('could not report spend to the tail; its reservation stays', { tailId, error: String(err) });
   }
@@ -200,7 +155,7 @@ async function settleSpend(spend: SpendGrant | undefined, spentUsd: number): Pro
 /** Telemetry is best effort: a full disk or a read-only log must not cost the operator the DM. */
 async function appendTelemetry(row: TelemetryRow): Promise<void> {
   try {
-    await fileSteps().appendTelemetryRow(row);
+    await fileSteps.appendTelemetryRow(row);
   } catch (err) {
     // Rethrows anything that is not an activity's failure.
     log.warn('could not append telemetry to the audit log', { event: row.event, error: describeActivityFailure(err) });

@@ -14,6 +14,7 @@ export const METRIC_NAMES = {
   wakes: 'probe_wake_wakes',
   badRows: 'probe_wake_bad_rows',
   readErrors: 'probe_wake_read_errors',
+  readsInterrupted: 'probe_wake_reads_interrupted',
   debounced: 'probe_wake_debounced',
   investigationsStarted: 'probe_wake_investigations_started',
   investigations: 'probe_wake_investigations',
@@ -35,11 +36,16 @@ export function batchRead(batch: ReadBatch): void {
   const wakesRead = (wake: Pick<Wake, 'probe' | 'category' | 'severity'>, wakes: number) =>
     count(METRIC_NAMES.wakes, wakes, 'probe.wake_requested rows read', { ...keyTags(wake), severity: wake.severity });
   for (const wake of batch.wakes) wakesRead(wake, 1);
-  for (const repeat of batch.repeats ?? []) wakesRead(repeat, repeat.count);
+  for (const repeat of batch.repeats) wakesRead(repeat, repeat.count);
 }
 
 export function readError(): void {
   count(METRIC_NAMES.readErrors, 1, 'Tail cycles skipped because the audit log could not be read');
+}
+
+/** A read lost with its worker or the server (a timeout): not an audit-log fault, so not a read error. */
+export function readInterrupted(): void {
+  count(METRIC_NAMES.readsInterrupted, 1, 'Tail reads interrupted because their worker or the server went away (heartbeat or start-to-close timeout)');
 }
 
 export function debounced(pair: Pick<Wake, 'probe' | 'category'>, wakes = 1): void {

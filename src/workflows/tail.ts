@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { TimeoutFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   ActivityFailure,
   allHandlersFinished,
@@ -6,7 +6,6 @@ import {
   continueAsNew,
   log,
   ParentClosePolicy,
-  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -15,24 +14,30 @@ import {
   WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { Wake } from '../domain/auditRow';
-import * as costLadder from '../domain/costLadder';
-import * as debounce from '../domain/debounce';
-import { investigationCard } from '../domain/investigationCard';
-import type { ReadBatch } from '../domain/tailTypes';
 import {
   getStateQuery,
+  investigationWorkflowId,
   IssueCategoryKey,
   ProbeNameKey,
   ProbeSeverityKey,
   recordSpendSignal,
   resetDebounceSignal,
-  updateSettingsSignal,
-} from './definitions';
-import { probeInvestigationWorkflow, type SpendGrant } from './investigation';
+  settingsProblem,
+  updateSettingsUpdate,
+  type InvestigationMemo,
+  type TailInput,
+  type TailSettings,
+  type TailStateView,
+} from '../api';
+import type { Wake } from '../domain/auditRow';
+import * as costLadder from '../domain/costLadder';
+import * as debounce from '../domain/debounce';
+import { investigationCard } from '../domain/investigationCard';
+import type { ReadBatch } from '../domain/tailTypes';
+import { probeInvestigationWorkflow } from './investigation';
 import { describeActivityFailure } from './failureReasons';
 import * as metrics from './metrics';
-import { initialState, settingsProblem, spendReportProblem, type TailInput, type TailSettings, type TailState, type TailStateView } from './tailState';
+import { initialState, type TailState } from './tailState';
 
 /** Reads per tick before yielding to the timer: a big backlog drains over several ticks. */
 const MAX_READS_PER_TICK = 20;
@@ -45,13 +50,6 @@ const READ_RETRY = { maximumAttempts: 2, initialInterval: '1s' } as const;
 const { readAuditLog } = proxyActivities<Activities>({ startToCloseTimeout: '5s', retry: READ_RETRY });
 
 /**
- * Histories from before this patch slept between ticks and waited for every
- * child start before reading on; the patch keeps them replaying. Once no such
- * run is left it can be deprecated (deprecatePatch), then removed.
- */
-export const TAIL_THROUGHPUT_PATCH = 'probe-wake-tail-throughput';
-
-/**
  * The read that opens a tick waits for the file to grow (up to the poll
  * interval) inside the activity: a wake is picked up at once, and an idle
  * poll costs one activity instead of a timer plus an activity. Heartbeats let
@@ -62,32 +60,37 @@ function readActivity(waitMs: number) {
   return proxyActivities<Activities>({ startToCloseTimeout: waitMs + 30_000, heartbeatTimeout: '10s', retry: READ_RETRY }).readAuditLog;
 }
 
-interface Dispatch {
-  wake: Wake;
-  windowKey: string;
-}
+type Dispatch = debounce.Dispatch<Wake>;
 
 /**
  * Tails the audit log forever: tail → parse → debounce → investigate.
  * Cursor, windows and counters live in workflow state and cross continue-as-new.
  */
-export async function probeTailWorkflow(input: TailInput): Promise<void> {
+export async function probeTailWorkflow(input: TailInput<TailState>): Promise<void> {
   let settings = input.settings;
   const state: TailState = input.state ?? initialState();
-  state.spend ??= {}; // a state carried over from before the cost ladder existed
 
   setHandler(getStateQuery, () => view(state, settings));
   setHandler(resetDebounceSignal, (scope) => resetDebounce(state, scope));
-  setHandler(recordSpendSignal, (report) => recordSpend(state, report));
-  setHandler(updateSettingsSignal, (next) => {
-    const problem = settingsProblem(next);
-    if (problem) {
-      log.warn('updateSettings ignored', { problem });
-      return;
-    }
-    log.info('tail settings updated', { settings: next });
-    settings = next;
+  setHandler(recordSpendSignal, (report) => {
+    state.spend = costLadder.settle(state.spend, report);
   });
+  setHandler(
+    updateSettingsUpdate,
+    (next) => {
+      log.info('tail settings updated', { settings: next });
+      settings = next;
+      return settings;
+    },
+    {
+      validator: (next) => {
+        const problem = settingsProblem(next);
+        if (problem) throw new Error(`updateSettings refused: ${problem}`);
+      },
+    },
+  );
+  // Started with settings the update's validator refused (update-with-start): idle until good ones arrive.
+  if (settingsProblem(settings)) await condition(() => settingsProblem(settings) === undefined);
 
   // Child starts the server has not acknowledged yet: settled before continue-as-new so they are counted.
   const pendingStarts = new Set<Promise<void>>();
@@ -103,7 +106,7 @@ export async function probeTailWorkflow(input: TailInput): Promise<void> {
     }
     const pollMs = settings.pollSeconds * 1000;
     // After a failed read, a plain sleep: a file that cannot be read must not turn the wait into a busy loop.
-    if (patched(TAIL_THROUGHPUT_PATCH) && !readFailed && settings.waitForGrowth !== false) {
+    if (!readFailed && settings.waitForGrowth) {
       waitMs = pollMs;
     } else {
       waitMs = 0;
@@ -142,26 +145,35 @@ async function readNewRows(state: TailState, currentSettings: () => TailSettings
     batch = await readActivity(wait)(wait > 0 ? { ...request, waitMs: wait } : request);
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
+    if (err.cause instanceof TimeoutFailure) {
+      // The read's worker (or the server) went away mid-read, e.g. `Heartbeat timeout` after a server
+      // restart: no fault of the audit log, so not a read error; the next cycle reads the same rows.
+      state.counters.readsInterrupted += 1;
+      metrics.readInterrupted();
+      state.lastReadInterruption = `${(err.cause.timeoutType ?? 'activity').toLowerCase().replace(/_/g, '-')} timeout of readAuditLog`;
+      log.warn('audit log read interrupted (its worker or the server went away); reading again next cycle', { error: state.lastReadInterruption });
+      return 'failed';
+    }
     state.counters.readErrors += 1;
     metrics.readError();
     state.lastReadError = describeActivityFailure(err);
     log.warn('audit log read failed; skipping this cycle', { error: state.lastReadError });
     return 'failed';
   }
-  if (batch.repeats?.length && !debounce.samePolicy(settings.debounce, currentSettings().debounce)) {
+  if (batch.repeats.length > 0 && !debounce.samePolicy(settings.debounce, currentSettings().debounce)) {
     log.info('debounce settings changed during the read; reading those rows again');
     return 'read again';
   }
   state.cursor = batch.cursor;
   state.lastReadError = undefined;
+  state.lastReadInterruption = undefined;
   state.counters.rowsRead += batch.rowsRead;
   state.counters.badRows += batch.badRows.length;
   state.counters.wakes += batch.wakes.length + repeatCount(batch);
-  if (batch.drainedRotated) state.counters.rowsFromRotatedFile = (state.counters.rowsFromRotatedFile ?? 0) + batch.rowsRead;
+  if (batch.drainedRotated) state.counters.rowsFromRotatedFile += batch.rowsRead;
   if (batch.restartedBecause) {
     state.counters.restarts += 1;
-    // Absent in state carried over from a run before these counters existed.
-    const byReason = (state.counters.restartsByReason ??= {});
+    const byReason = state.counters.restartsByReason;
     byReason[batch.restartedBecause] = (byReason[batch.restartedBecause] ?? 0) + 1;
   }
   metrics.batchRead(batch);
@@ -169,34 +181,18 @@ async function readNewRows(state: TailState, currentSettings: () => TailSettings
 }
 
 function repeatCount(batch: ReadBatch): number {
-  return (batch.repeats ?? []).reduce((sum, repeat) => sum + repeat.count, 0);
+  return batch.repeats.reduce((sum, repeat) => sum + repeat.count, 0);
 }
 
-/** debounce: decisions in file order, on the workflow's deterministic clock; then the folded repeats counted. */
+/** debounce: the whole read decided on the workflow's deterministic clock (Date.now() is replay-safe here). */
 function debounceWakes(state: TailState, settings: TailSettings, batch: ReadBatch): Dispatch[] {
-  // Date.now() in workflow code is Temporal's replay-safe workflow time.
-  const nowMs = Date.now();
-  state.windows = debounce.pruneExpired(state.windows, nowMs);
-  const dispatches: Dispatch[] = [];
-  for (const wake of batch.wakes) {
-    const decision = debounce.decide(state.windows, wake, nowMs, settings.debounce);
-    if (decision.action === 'debounce') {
-      countDebounced(state, decision.window, wake, 1);
-      continue;
-    }
-    state.windows = debounce.stampWindow(state.windows, wake, decision.windowKey, nowMs, settings.debounce);
-    dispatches.push({ wake, windowKey: decision.windowKey });
-  }
-  for (const repeat of batch.repeats ?? []) {
-    // The pair's first wake in this read left its window open (debounce.foldRepeats).
-    const window = state.windows[debounce.pairKey(repeat.probe, repeat.category)];
-    countDebounced(state, window, repeat, repeat.count);
-  }
+  const { windows, dispatches, debounced } = debounce.applyBatch(state.windows, batch, Date.now(), settings.debounce);
+  state.windows = windows;
+  for (const pair of debounced) countDebounced(pair, pair.wakes, state);
   return dispatches;
 }
 
-function countDebounced(state: TailState, window: debounce.OpenWindow | undefined, pair: { probe: string; category: string }, wakes: number): void {
-  if (window) state.windows = debounce.countDebounced(state.windows, window, wakes);
+function countDebounced(pair: { probe: string; category: string }, wakes: number, state: TailState): void {
   state.counters.debounced += wakes;
   metrics.debounced(pair, wakes);
 }
@@ -213,7 +209,7 @@ function countDebounced(state: TailState, window: debounce.OpenWindow | undefine
 async function startInvestigations(state: TailState, settings: TailSettings, dispatches: Dispatch[], pendingStarts: Set<Promise<void>>): Promise<void> {
   if (dispatches.length === 0) return;
   const starts = dispatches.map(async ({ wake, windowKey }) => {
-    const workflowId = debounce.investigationWorkflowId(wake.probe, wake.category, windowKey);
+    const workflowId = investigationWorkflowId(wake.probe, wake.category, windowKey);
     const spend = reserveSpend(state, settings);
     const card = investigationCard(wake);
     try {
@@ -224,7 +220,7 @@ async function startInvestigations(state: TailState, settings: TailSettings, dis
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         staticSummary: card.summary,
         staticDetails: card.details,
-        memo: { wake },
+        memo: { wake } satisfies InvestigationMemo,
         typedSearchAttributes: settings.searchAttributes
           ? [
               { key: ProbeNameKey, value: wake.probe },
@@ -237,15 +233,11 @@ async function startInvestigations(state: TailState, settings: TailSettings, dis
       metrics.investigationStarted(wake);
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      if (spend.granted) state.spend = costLadder.settle(state.spend, spend.day, spend.reservedUsd, 0);
-      countDebounced(state, undefined, wake, 1);
+      if (spend.granted) state.spend = costLadder.settle(state.spend, { reservation: spend, spentUsd: 0 });
+      countDebounced(wake, 1, state);
       log.info('investigation already exists for this window; counted as debounced', { workflowId });
     }
   });
-  if (!patched(TAIL_THROUGHPUT_PATCH)) {
-    await Promise.all(starts);
-    return;
-  }
   for (const start of starts) {
     pendingStarts.add(start);
     // A start failing with anything but "already started" is a bug and must fail the workflow task, as before.
@@ -254,7 +246,7 @@ async function startInvestigations(state: TailState, settings: TailSettings, dis
 }
 
 /** cost ladder: reserve today's budget for one investigation, or halt it (it then DMs `cost_ladder_halted`). */
-function reserveSpend(state: TailState, settings: TailSettings): SpendGrant {
+function reserveSpend(state: TailState, settings: TailSettings): costLadder.Reservation {
   const day = costLadder.utcDay(Date.now());
   const { dailyBudgetUsd, reserveUsd } = settings.investigation;
   const { ledger, reservation } = costLadder.reserve(costLadder.pruneDays(state.spend, day), day, {
@@ -263,17 +255,7 @@ function reserveSpend(state: TailState, settings: TailSettings): SpendGrant {
   });
   state.spend = ledger;
   if (!reservation.granted) log.warn('daily investigation budget reached; halting this investigation', { day, dailyBudgetUsd });
-  return reservation.granted ? reservation : { granted: false, day, reservedUsd: 0 };
-}
-
-function recordSpend(state: TailState, report: unknown): void {
-  const problem = spendReportProblem(report);
-  if (problem) {
-    log.warn('recordSpend ignored', { problem });
-    return;
-  }
-  const { day, reservedUsd, spentUsd } = report as { day: string; reservedUsd: number; spentUsd: number };
-  state.spend = costLadder.settle(state.spend, day, reservedUsd, spentUsd);
+  return reservation;
 }
 
 function resetDebounce(state: TailState, input: unknown): void {
@@ -299,7 +281,7 @@ function view(state: TailState, settings: TailSettings): TailStateView {
       probe: w.probe,
       category: w.category,
       windowKey: w.windowKey,
-      investigationWorkflowId: debounce.investigationWorkflowId(w.probe, w.category, w.windowKey),
+      investigationWorkflowId: investigationWorkflowId(w.probe, w.category, w.windowKey),
       openedAt: new Date(w.openedAtMs).toISOString(),
       expiresAt: new Date(w.expiresAtMs).toISOString(),
       debounced: w.debounced,
@@ -308,6 +290,7 @@ function view(state: TailState, settings: TailSettings): TailStateView {
     settings,
     spendToday: spendToday(state, settings),
     lastReadError: state.lastReadError,
+    lastReadInterruption: state.lastReadInterruption,
   };
 }
 

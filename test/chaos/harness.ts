@@ -7,13 +7,11 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { loadConfig, type AppConfig } from '../../src/config/config';
-import { investigationWorkflowId } from '../../src/domain/debounce';
+import { getStateQuery, investigationWorkflowId, type InvestigationOutcome } from '../../src/api';
 import { startDevServer, type DevServer } from '../../src/runtime/devServer';
 import { FAILPOINTS_ENV } from '../../src/runtime/failpoints';
 import { ensureTailWorkflow } from '../../src/runtime/tailWorkflow';
 import { resolveTool, TEMPORAL_CLI } from '../../src/runtime/temporalTools';
-import { getStateQuery } from '../../src/workflows/definitions';
-import type { InvestigationOutcome } from '../../src/workflows/investigation';
 import { FakeAnthropic } from '../support/fakeAnthropic';
 import { FakeSlack, type PostedDm } from '../support/fakeSlack';
 import { delay, eventually, withTimeout, type PollOptions } from '../support/poll';
@@ -143,8 +141,9 @@ export class Lane {
       [FAILPOINTS_ENV]: failpointUrl,
     };
     this.config = loadConfig(this.env, this.options.dir);
-    await ensureTailWorkflow(this.client, this.config);
+    // Update-with-start returns once a worker has handled the update: the worker first.
     await this.spawnWorker();
+    await ensureTailWorkflow(this.client, this.config);
     // The first read stamps the cursor at the end of the (empty) log; wakes appended after it are all read.
     const tail = this.client.workflow.getHandle(this.config.temporal.tailWorkflowId);
     await eventually(async () => ((await tail.query(getStateQuery)).cursor !== null ? true : undefined), 60_000, `${this.name}: tail cursor`, { ...MISS_ENDS_WAIT, everyMs: 200 });

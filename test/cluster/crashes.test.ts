@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { investigationWorkflowId } from '../../src/domain/debounce';
+import { investigationWorkflowId } from '../../src/api';
 import { clusterState } from '../support/cluster/state';
 import { ClusterDeployment, wakeRow } from '../support/cluster/deployment';
 import { eventually } from '../support/poll';

@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config/config';
 import { PROJECT_ROOT } from '../../src/runtime/temporalTools';
 import { ensureTailWorkflow } from '../../src/runtime/tailWorkflow';
 import { createProbeWakeWorker } from '../../src/worker';
-import { SEARCH_ATTRIBUTE_NAMES } from '../../src/workflows/definitions';
+import { SEARCH_ATTRIBUTE_NAMES } from '../../src/api';
 import { eventually } from '../support/poll';
 import { quietRuntime } from '../support/temporal';
 import { clusterState } from '../support/cluster/state';

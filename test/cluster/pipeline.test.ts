@@ -6,8 +6,8 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { investigationWorkflowId } from '../../src/domain/debounce';
-import { SEARCH_ATTRIBUTE_NAMES } from '../../src/workflows/definitions';
+import { investigationWorkflowId } from '../../src/api';
+import { SEARCH_ATTRIBUTE_NAMES } from '../../src/api';
 import { clusterState } from '../support/cluster/state';
 import { TEMPORAL_SERVER_VERSION } from '../support/cluster/versions';
 import { ClusterDeployment, wakeRow } from '../support/cluster/deployment';

@@ -10,7 +10,7 @@ import { freePort } from '../support/ports';
 import { eventually } from '../support/poll';
 import type { Check } from '../../src/cli/commands/doctor';
 import type { InvestigationRow } from '../../src/cli/commands/investigations';
-import type { TailStateView } from '../../src/workflows/tailState';
+import type { TailStateView } from '../../src/api';
 
 const json = <T>(text: string): T => JSON.parse(text) as T;
 

@@ -3,8 +3,7 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { getStateQuery } from '../../src/workflows/definitions';
-import type { TailStateView } from '../../src/workflows/tailState';
+import { getStateQuery, type TailStateView } from '../../src/api';
 import { FakeAnthropic } from '../support/fakeAnthropic';
 import { FakeSlack } from '../support/fakeSlack';
 import { fixtureText } from '../support/fixtures';

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { InvestigationOutcomeKey } from '../../src/workflows/definitions';
+import { InvestigationOutcomeKey } from '../../src/api';
 import { CHROMIUM_ARGS } from '../support/chromium';
 import { ROOT, startPipeline, type Pipeline } from '../support/pipeline';
 import { freePort } from '../support/ports';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/config';
 import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../src/runtime/workerProcessTuning';
-import { SEARCH_ATTRIBUTE_NAMES } from '../../src/workflows/definitions';
+import { SEARCH_ATTRIBUTE_NAMES } from '../../src/api';
 import { TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from '../support/cluster/versions';
 import { composeCheckBinary, loadCompose, type ComposeProject } from '../support/composeCheck';
 

@@ -11,19 +11,11 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DM_METADATA_EVENT } from '../../src/activities/postDm';
 import { DEFAULT_PRICES, loadConfig, type AppConfig } from '../../src/config/config';
 import { costOf } from '../../src/domain/costLadder';
-import { investigationWorkflowId } from '../../src/domain/debounce';
+import { getStateQuery, type InvestigationOutcome, InvestigationOutcomeKey, investigationWorkflowId, IssueCategoryKey, ProbeNameKey, ProbeSeverityKey } from '../../src/api';
 import { loadPromptTemplate } from '../../src/activities/promptTemplate';
 import { TOOL_DEFINITIONS } from '../../src/domain/investigationTools';
 import { tailSettingsFrom } from '../../src/runtime/tailWorkflow';
 import { createProbeWakeWorker } from '../../src/worker';
-import {
-  getStateQuery,
-  InvestigationOutcomeKey,
-  IssueCategoryKey,
-  ProbeNameKey,
-  ProbeSeverityKey,
-} from '../../src/workflows/definitions';
-import type { InvestigationOutcome } from '../../src/workflows/investigation';
 import { FakeAnthropic, FAKE_DIAGNOSIS } from '../support/fakeAnthropic';
 import { FakeSlack, FAKE_DM_CHANNEL } from '../support/fakeSlack';
 import { fixtureLines, fixtureText, flyFallbackDm, flyWake } from '../support/fixtures';

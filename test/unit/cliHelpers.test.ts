@@ -63,7 +63,7 @@ describe('status: spend line', () => {
   const state = {
     cursor: { inode: 1, offset: 10 },
     windows: [],
-    counters: { rowsRead: 0, wakes: 0, investigationsStarted: 0, debounced: 0, badRows: 0, readErrors: 0, restarts: 0, restartsByReason: {}, rowsFromRotatedFile: 0, continuedAsNew: 0 },
+    counters: { rowsRead: 0, wakes: 0, investigationsStarted: 0, debounced: 0, badRows: 0, readErrors: 0, readsInterrupted: 0, restarts: 0, restartsByReason: {}, rowsFromRotatedFile: 0, continuedAsNew: 0 },
     settings: {
       auditLogPath: '/a.jsonl',
       pollSeconds: 30,
@@ -71,6 +71,7 @@ describe('status: spend line', () => {
       replayFromStart: false,
       searchAttributes: true,
       historyEventLimit: 5000,
+      waitForGrowth: true,
       investigation: { maxSteps: 4, dailyBudgetUsd: 5, reserveUsd: 0.036 },
     },
     spendToday: { day: '2026-11-29', spentUsd: 0.0123, reservedUsd: 0.072, halted: 2, budgetUsd: 5 },

@@ -43,7 +43,7 @@ describe('cost ladder', () => {
 
   it('settles a reservation into real spend, which then counts against the budget', () => {
     let ledger = reserve({}, 'd', { dailyBudgetUsd: 0.1, reserveUsd: 0.04 }).ledger;
-    ledger = settle(ledger, 'd', 0.04, 0.09);
+    ledger = settle(ledger, { reservation: { granted: true, day: 'd', reservedUsd: 0.04 }, spentUsd: 0.09 });
     expect(ledger.d).toEqual({ spentUsd: 0.09, reservedUsd: 0, halted: 0 });
     expect(reserve(ledger, 'd', { dailyBudgetUsd: 0.1, reserveUsd: 0.04 }).reservation.granted).toBe(false);
     // A new UTC day starts from zero.

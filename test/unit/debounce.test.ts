@@ -1,17 +1,5 @@
-import {
-  countDebounced,
-  decide,
-  foldRepeats,
-  investigationWorkflowId,
-  pairKey,
-  parseResetScope,
-  pruneExpired,
-  resetWindows,
-  stampWindow,
-  type DebouncePolicy,
-  type WakeKey,
-  type WindowTable,
-} from '../../src/domain/debounce';
+import { applyBatch, countDebounced, decide, foldRepeats, pairKey, parseResetScope, pruneExpired, resetWindows, stampWindow, type DebouncePolicy, type WakeKey, type WindowTable } from '../../src/domain/debounce';
+import { investigationWorkflowId } from '../../src/api';
 
 const policy: DebouncePolicy = { windowSeconds: 600, bypassCritical: false };
 const wake = (wakeId: string, probe = 'fly', category = 'auth', severity: WakeKey['severity'] = 'warning'): WakeKey => ({ wakeId, probe, category, severity });
@@ -213,5 +201,77 @@ describe('foldRepeats', () => {
     });
     expect(foldRepeats(wakes, { ...policy, bypassCritical: true }).kept.map((w) => w.wakeId)).toEqual(['a1', 'b1', 'a2', 'a3']);
     expect(foldRepeats(wakes, { ...policy, windowSeconds: 0 })).toEqual({ kept: wakes, repeats: [] });
+  });
+});
+
+describe('applyBatch (one read decided at one instant)', () => {
+  const pg = (id: string) => wake(id, 'pg', 'lag');
+
+  it('dispatches the wake that opens a window, counts the rest on it, and leaves the input table alone', () => {
+    const before: WindowTable = {};
+    const { windows, dispatches, debounced } = applyBatch(before, { wakes: [wake('a'), pg('p'), wake('b'), wake('c')], repeats: [] }, T0, policy);
+    expect(dispatches).toEqual([
+      { wake: wake('a'), windowKey: 'a' },
+      { wake: pg('p'), windowKey: 'p' },
+    ]);
+    expect(debounced).toEqual([{ probe: 'fly', category: 'auth', wakes: 2 }]);
+    expect(windows['fly:auth']).toMatchObject({ windowKey: 'a', openedAtMs: T0, expiresAtMs: T0 + 600_000, debounced: 2 });
+    expect(windows['pg:lag']).toMatchObject({ windowKey: 'p', debounced: 0 });
+    expect(before).toEqual({});
+  });
+
+  it('counts folded repeats on the window their pair\'s first wake left open, in the same entry as the pair\'s debounced wakes', () => {
+    const open = stampWindow({}, wake('old'), 'old', T0 - 60_000, policy);
+    const { windows, dispatches, debounced } = applyBatch(
+      open,
+      { wakes: [wake('a'), pg('p')], repeats: [{ probe: 'fly', category: 'auth', severity: 'warning', count: 5 }, { probe: 'pg', category: 'lag', severity: 'info', count: 3 }] },
+      T0,
+      policy,
+    );
+    expect(dispatches.map((d) => d.windowKey)).toEqual(['p']);
+    expect(debounced).toEqual([
+      { probe: 'fly', category: 'auth', wakes: 6 },
+      { probe: 'pg', category: 'lag', wakes: 3 },
+    ]);
+    expect(windows['fly:auth']).toMatchObject({ windowKey: 'old', debounced: 6 });
+    expect(windows['pg:lag']).toMatchObject({ windowKey: 'p', debounced: 3 });
+  });
+
+  it('prunes expired windows before deciding, so a wake after the window opens a new one', () => {
+    const open = stampWindow({ ...stampWindow({}, pg('old-p'), 'old-p', T0 - 700_000, policy) }, wake('old'), 'old', T0 - 600_000, policy);
+    const { windows, dispatches, debounced } = applyBatch(open, { wakes: [wake('a')], repeats: [] }, T0, policy);
+    expect(dispatches.map((d) => d.windowKey)).toEqual(['a']);
+    expect(debounced).toEqual([]);
+    expect(Object.keys(windows)).toEqual(['fly:auth']);
+  });
+
+  it('with debounce off dispatches every wake and stamps nothing; under critical bypass a critical wake opens a fresh window', () => {
+    const wakes = [wake('a'), wake('b'), wake('c', 'fly', 'auth', 'critical'), wake('d')];
+    const off = applyBatch({}, { wakes, repeats: [] }, T0, { windowSeconds: 0, bypassCritical: false });
+    expect(off).toEqual({ windows: {}, dispatches: wakes.map((w) => ({ wake: w, windowKey: w.wakeId })), debounced: [] });
+    const bypass = applyBatch({}, { wakes, repeats: [] }, T0, { ...policy, bypassCritical: true });
+    expect(bypass.dispatches.map((d) => d.windowKey)).toEqual(['a', 'c']);
+    expect(bypass.windows['fly:auth']).toMatchObject({ windowKey: 'c', debounced: 1 });
+    expect(bypass.debounced).toEqual([{ probe: 'fly', category: 'auth', wakes: 2 }]);
+  });
+
+  it('decides a folded read exactly as the same read unfolded (300 random reads)', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    for (let round = 0; round < 300; round++) {
+      const p: DebouncePolicy = { windowSeconds: pick([0, 600]), bypassCritical: pick([false, true]) };
+      const table = random() < 0.5 ? stampWindow({}, wake('old'), 'old', T0 - pick([10, 700]) * 1000, { ...p, windowSeconds: 600 }) : {};
+      const wakes = Array.from({ length: Math.floor(random() * 10) }, (_, i) => wake(`w${i}`, pick(['fly', 'pg']), 'auth', pick(['critical', 'warning'] as const)));
+      const unfolded = applyBatch(table, { wakes, repeats: [] }, T0, p);
+      const { kept, repeats } = foldRepeats(wakes, p);
+      const folded = applyBatch(table, { wakes: kept, repeats }, T0, p);
+      const total = (d: typeof folded.debounced) => Object.fromEntries(d.map((e) => [pairKey(e.probe, e.category), e.wakes]));
+      expect({ windows: folded.windows, dispatches: folded.dispatches, debounced: total(folded.debounced) }).toEqual({
+        windows: unfolded.windows,
+        dispatches: unfolded.dispatches,
+        debounced: total(unfolded.debounced),
+      });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { settingsProblem, type TailSettings } from '../../src/workflows/tailState';
+import { settingsProblem, type TailSettings } from '../../src/api';
 
 const valid: TailSettings = {
   auditLogPath: '/var/log/audit.jsonl',
@@ -7,6 +7,7 @@ const valid: TailSettings = {
   replayFromStart: false,
   searchAttributes: true,
   historyEventLimit: 5000,
+  waitForGrowth: true,
   investigation: { maxSteps: 4, dailyBudgetUsd: null, reserveUsd: 0.036 },
 };
 

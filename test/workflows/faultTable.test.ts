@@ -15,7 +15,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { CUT_SHORT_NOTE } from '../../src/domain/answerContract';
 import { loadConfig } from '../../src/config/config';
-import type { InvestigationOutcome } from '../../src/workflows/investigation';
+import type { InvestigationOutcome } from '../../src/api';
 import { FakeAnthropic, FAKE_DIAGNOSIS } from '../support/fakeAnthropic';
 import type { Behaviour } from '../support/fakeHttp';
 import { FakeSlack } from '../support/fakeSlack';

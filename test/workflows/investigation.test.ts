@@ -7,7 +7,7 @@ import type { LlmTurn } from '../../src/domain/agent';
 import type { TelemetryRow } from '../../src/domain/telemetryRows';
 import type { Wake } from '../../src/domain/auditRow';
 import { FailureType } from '../../src/domain/failures';
-import type { InvestigationOutcome } from '../../src/workflows/investigation';
+import type { InvestigationOutcome } from '../../src/api';
 import { mockEngine, MOCK_REQUEST_ID, textTurn } from '../support/engineMocks';
 import { timeSkippingEnv, workflowBundle } from '../support/temporal';
 

@@ -18,10 +18,7 @@ interface Recorded {
 }
 
 const DIR = path.resolve(__dirname, '..', 'fixtures', 'histories');
-/** Recorded before the investigation's file steps became local activities (LOCAL_FILE_STEPS_PATCH): still running somewhere. */
-const EARLIER = 'before-local-file-steps';
-const index = (dir: string) => (JSON.parse(readFileSync(path.join(DIR, dir, 'index.json'), 'utf8')) as Recorded[]).map((r) => ({ ...r, file: path.join(dir, r.file) }));
-const INDEX = [...index('.'), ...index(EARLIER)];
+const INDEX = JSON.parse(readFileSync(path.join(DIR, 'index.json'), 'utf8')) as Recorded[];
 const history = (r: Recorded) =>
   JSON.parse(readFileSync(path.join(DIR, r.file), 'utf8')) as { events: Array<{ eventType: string; markerRecordedEventAttributes?: { markerName?: string } }> };
 const histories = (records: Recorded[]) => records.map((r) => ({ workflowId: r.workflowId, history: history(r) }));
@@ -35,25 +32,23 @@ async function replayAll(bundle: WorkflowBundleWithSourceMap, records: Recorded[
 beforeAll(() => quietRuntime());
 
 describe('recorded histories', () => {
-  it('cover the happy path, a tool-using investigation, the fallback, a Slack failure and a tail run with debounce and continue-as-new, from this code and the code before it', () => {
+  it('cover the happy path, a tool-using investigation, the fallback, a Slack failure and a tail run with debounce and continue-as-new', () => {
     const files = ['investigation-fallback.json', 'investigation-happy.json', 'investigation-slack-failure.json', 'investigation-with-tools.json', 'tail-debounce-continue-as-new.json'];
-    expect(INDEX.map((r) => r.file).sort()).toEqual([...files.map((f) => path.join(EARLIER, f)), ...files].sort());
+    expect(INDEX.map((r) => r.file).sort()).toEqual(files);
     const events = (file: string) => history(INDEX.find((r) => r.file === file)!).events;
     const count = (file: string, type: string) => events(file).filter((e) => e.eventType === type).length;
     const localActivities = (file: string) => events(file).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length;
-    // Now: model turn(s) [+ tool] and DM are activities; started row, prepare and completed row local activities.
-    // Before: all five (seven with a tool call and a second turn) were activities.
+    // Model turn(s) [+ tool] and DM are activities; started row, prepare and completed row local activities.
     const activities = { 'investigation-fallback.json': 2, 'investigation-happy.json': 2, 'investigation-slack-failure.json': 2, 'investigation-with-tools.json': 4 };
     for (const [file, scheduled] of Object.entries(activities)) {
-      for (const [recorded, expected] of [[file, { scheduled, local: 3 }], [path.join(EARLIER, file), { scheduled: scheduled + 3, local: 0 }]] as const) {
-        expect(events(recorded).at(-1)!.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
-        expect({ recorded, scheduled: count(recorded, 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED'), local: localActivities(recorded) }).toEqual({ recorded, ...expected });
-      }
+      expect(events(file).at(-1)!.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
+      expect({ file, scheduled: count(file, 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED'), local: localActivities(file) }).toEqual({ file, scheduled, local: 3 });
     }
-    for (const tail of ['tail-debounce-continue-as-new.json', path.join(EARLIER, 'tail-debounce-continue-as-new.json')]) {
-      expect(events(tail).at(-1)!.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW');
-      expect(count(tail, 'EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED')).toBe(3);
-    }
+    const tail = 'tail-debounce-continue-as-new.json';
+    expect(events(tail).at(-1)!.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW');
+    expect(count(tail, 'EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED')).toBe(3);
+    // No patch markers: workflow changes roll out by Worker Versioning, not patched() branches.
+    for (const r of INDEX) expect(events(r.file).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')).toEqual([]);
   });
 });
 
@@ -69,7 +64,7 @@ describe('replay against the current workflow code', () => {
     const altered = await bundleWorkflowCode({ workflowsPath: require.resolve('./replay/alteredWorkflows'), logger: new DefaultLogger('WARN') });
     const investigations = INDEX.filter((r) => r.workflowType === 'probeInvestigationWorkflow');
     const results = await replayAll(altered, investigations);
-    expect(results).toHaveLength(8);
+    expect(results).toHaveLength(4);
     for (const result of results) expect(result.error).toBeInstanceOf(DeterminismViolationError);
     // The tail is unchanged in that module and still replays.
     const tail = await replayAll(altered, INDEX.filter((r) => r.workflowType === 'probeTailWorkflow'));

@@ -7,8 +7,9 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import type { PostDmResult } from '../../src/activities/postDm';
 import { createReadAuditLog } from '../../src/activities/readAuditLog';
-import { getStateQuery, resetDebounceSignal, updateSettingsSignal } from '../../src/workflows/definitions';
-import type { TailSettings, TailStateView } from '../../src/workflows/tailState';
+import { loadConfig } from '../../src/config/config';
+import { ensureTailWorkflow, tailSettingsFrom } from '../../src/runtime/tailWorkflow';
+import { getStateQuery, recordSpendSignal, resetDebounceSignal, type TailSettings, type TailStateView, updateSettingsUpdate } from '../../src/api';
 import { mockEngine } from '../support/engineMocks';
 import { timeSkippingEnv, workflowBundle } from '../support/temporal';
 import { eventually } from '../support/poll';
@@ -77,6 +78,7 @@ async function withTail(overrides: Partial<TailSettings>, body: (h: Harness) => 
     replayFromStart: false,
     searchAttributes: false,
     historyEventLimit: 5000,
+    waitForGrowth: true,
     investigation: { maxSteps: 4, dailyBudgetUsd: null, reserveUsd: 0.01 },
     ...overrides,
   };
@@ -288,19 +290,20 @@ describe('probeTailWorkflow', () => {
       const types = ((await h.handle.fetchHistory()).events ?? []).map((e) => e.eventType);
       expect(types).toContain(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
       expect(types).not.toContain(EventType.EVENT_TYPE_TIMER_STARTED);
-      // The patch marker (TAIL_THROUGHPUT_PATCH), recorded once per run.
-      expect(types.filter((t) => t === EventType.EVENT_TYPE_MARKER_RECORDED)).toHaveLength(1);
+      // No patch markers: workflow changes roll out by Worker Versioning (docs/operations.md).
+      expect(types).not.toContain(EventType.EVENT_TYPE_MARKER_RECORDED);
     });
   });
 
-  it('takes new settings by signal without losing its cursor or windows', async () => {
+  it('takes new settings by update without losing its cursor or windows, and refuses bad ones to the caller', async () => {
     await withTail({}, async (h) => {
       h.append(wakeRow('w-1'));
       await untilInvestigations(h, 1);
       const before = await h.state();
       const settings = { ...before.settings, debounce: { windowSeconds: 0, bypassCritical: false } };
-      await h.handle.signal(updateSettingsSignal, settings);
-      await h.handle.signal(updateSettingsSignal, { ...settings, pollSeconds: 'fast' } as unknown as TailSettings);
+      await expect(h.handle.executeUpdate(updateSettingsUpdate, { args: [settings] })).resolves.toEqual(settings);
+      const bad = { ...settings, pollSeconds: 'fast' } as unknown as TailSettings;
+      await expect(h.handle.executeUpdate(updateSettingsUpdate, { args: [bad] })).rejects.toMatchObject({ cause: { message: 'updateSettings refused: pollSeconds must be a number >= 0.1' } });
       const after = await h.state();
       expect(after.settings.debounce.windowSeconds).toBe(0);
       expect(after.settings.pollSeconds).toBe(1); // the malformed update was refused
@@ -311,11 +314,24 @@ describe('probeTailWorkflow', () => {
     });
   });
 
+  it('settles a typed spend report (reservation and real cost) into the ledger', async () => {
+    await withTail({ investigation: { maxSteps: 4, dailyBudgetUsd: 1, reserveUsd: 0.01 } }, async (h) => {
+      const { day } = (await h.state()).spendToday;
+      // As an investigation reports it: the tail's reservation and what was really spent.
+      await h.handle.signal(recordSpendSignal, { reservation: { granted: true, day, reservedUsd: 0 }, spentUsd: 0.25 });
+      const state = await eventually(async () => {
+        const s = await h.state();
+        return s.spendToday.spentUsd > 0 ? s : undefined;
+      }, 30_000, 'the report settled');
+      expect(state.spendToday).toMatchObject({ day, spentUsd: 0.25, reservedUsd: 0, budgetUsd: 1 });
+    });
+  });
+
   it('reads again when debounce is turned off while a read that folds repeats is waiting', async () => {
     // An hour's poll: the read in flight was asked for under the 600 s window and folds repeats under it.
     await withTail({ pollSeconds: 3600 }, async (h) => {
       const before = await h.state();
-      await h.handle.signal(updateSettingsSignal, { ...before.settings, debounce: { windowSeconds: 0, bypassCritical: false } });
+      await h.handle.executeUpdate(updateSettingsUpdate, { args: [{ ...before.settings, debounce: { windowSeconds: 0, bypassCritical: false } }] });
       await eventually(async () => ((await h.state()).settings.debounce.windowSeconds === 0 ? true : undefined), 30_000, 'the new settings');
       h.append(wakeRow('w-1'), wakeRow('w-2'), wakeRow('w-3'));
       const state = await untilInvestigations(h, 3);
@@ -323,4 +339,34 @@ describe('probeTailWorkflow', () => {
       expect(state.counters).toMatchObject({ wakes: 3, investigationsStarted: 3, debounced: 0 });
     });
   });
+
+  it('ensureTailWorkflow fails with the validator\'s reason when a setting is bad, starting or updating the tail', async () => {
+    const taskQueue = `tail-${++run}`;
+    const log = path.join(dir, 'audit.jsonl');
+    writeFileSync(log, '');
+    const config = loadConfig({ AUDIT_LOG_PATH: log, TEMPORAL_TASK_QUEUE: taskQueue, PROBE_TAIL_WORKFLOW_ID: `probe-tail-${taskQueue}` }, dir);
+    const good = tailSettingsFrom(config, { searchAttributes: false, pollSeconds: 1 });
+    const bad = { ...good, debounce: { windowSeconds: -5, bypassCritical: false } };
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: { readAuditLog: createReadAuditLog() } });
+    const handle = env.client.workflow.getHandle(config.temporal.tailWorkflowId);
+    await worker.runUntil(async () => {
+      try {
+        // A fresh start with bad settings: refused to the caller; the tail it started waits for good ones.
+        await expect(ensureTailWorkflow(env.client, config, bad)).rejects.toThrow(
+          `tail workflow probe-tail-${taskQueue} refused its settings: updateSettings refused: debounce.windowSeconds must be a number >= 0`,
+        );
+        expect((await handle.query(getStateQuery)).cursor).toBeNull();
+        const started = await ensureTailWorkflow(env.client, config, good);
+        await eventually(async () => ((await handle.query(getStateQuery)).cursor ? true : undefined), 30_000, 'first tick');
+        // A running tail: the bad settings are refused and the good ones stay.
+        await expect(ensureTailWorkflow(env.client, config, bad)).rejects.toThrow(/refused its settings: .*windowSeconds/);
+        const state = await handle.query(getStateQuery);
+        expect(state.settings).toEqual(good);
+        expect((await ensureTailWorkflow(env.client, config, good)).runId).toBe(started.runId);
+      } finally {
+        await handle.terminate('test done');
+      }
+    });
+  });
 });
+

@@ -13,11 +13,10 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Context } from '@temporalio/activity';
 import { Worker } from '@temporalio/worker';
-import { DEFAULT_READ_LIMITS, type ReadLimits } from '../../src/activities/auditFile';
+import { DEFAULT_READ_LIMITS, readAuditBatch, type ReadLimits } from '../../src/activities/auditFile';
 import type { PostDmResult } from '../../src/activities/postDm';
 import { createReadAuditLog, type AuditReader } from '../../src/activities/readAuditLog';
-import { getStateQuery } from '../../src/workflows/definitions';
-import type { TailSettings, TailStateView } from '../../src/workflows/tailState';
+import { getStateQuery, type TailSettings, type TailStateView } from '../../src/api';
 import { readAsNobody } from '../support/asNobody';
 import { mockEngine } from '../support/engineMocks';
 import { timeSkippingEnv, workflowBundle } from '../support/temporal';
@@ -222,6 +221,45 @@ describe('tail workflow under audit-log faults', () => {
       expect(h.investigated).toEqual(['during']);
       expect(state.counters).toMatchObject({ readErrors: 1, restarts: 0, wakes: 1 });
       expect(state.lastReadError).toBeUndefined();
+    });
+  });
+
+  it('a read whose heartbeat times out (its worker or the server went away) is counted as interrupted, not as a read error', async () => {
+    // Reads that never heartbeat once `hang` is set, as when the worker running them or the server is gone.
+    let hang = false;
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const reader: AuditReader = async (request, limits) => {
+      if (hang) {
+        await released;
+        throw new Error('released after the test');
+      }
+      return readAuditBatch(request, limits);
+    };
+    // Waiting reads: the tail asks for heartbeats (10 s timeout) on every read that waits for growth.
+    await withTail({ reader, settings: { waitForGrowth: true } }, async (h) => {
+      try {
+        hang = true;
+        h.append(wakeRow('after')); // ends the waiting read's wait; its reader then hangs without heartbeats
+        const interrupted = await eventually(async () => {
+          const state = await h.state();
+          if (state.counters.readsInterrupted > 0) return state;
+          await env.sleep(5000); // the server's clock on, past the heartbeat timeout of both attempts
+          return undefined;
+        }, 60_000, 'the read to time out');
+        expect(interrupted.counters).toMatchObject({ readsInterrupted: 1, readErrors: 0, wakes: 0 });
+        expect(interrupted.lastReadInterruption).toBe('heartbeat timeout of readAuditLog');
+        expect(interrupted.lastReadError).toBeUndefined();
+      } finally {
+        hang = false;
+        release();
+      }
+      // After a failed read the tail sleeps out its poll, then reads the same rows again.
+      await env.sleep(POLL_SECONDS * 1000);
+      const state = await untilInvestigated(h, 1);
+      expect(h.investigated).toEqual(['after']);
+      expect(state.counters).toMatchObject({ readsInterrupted: 1, readErrors: 0, wakes: 1 });
+      expect(state.lastReadInterruption).toBeUndefined();
     });
   });
 

@@ -1,12 +1,11 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import type { Command } from 'commander';
-import { InvestigationOutcomeKey, IssueCategoryKey, ProbeNameKey, ProbeSeverityKey } from '../../workflows/definitions';
+import { INVESTIGATION_OUTCOMES, InvestigationOutcomeKey, IssueCategoryKey, ProbeNameKey, ProbeSeverityKey, WORKFLOW_TYPES, type OutcomeMemo } from '../../api';
 import { CliError, cliConfig, output, withTemporal } from '../context';
 import { parseSince } from '../since';
 import { formatTable } from '../table';
 
-const INVESTIGATION_TYPE = 'probeInvestigationWorkflow';
-const OUTCOMES = ['investigated', 'fallback'];
+const OUTCOMES: readonly string[] = INVESTIGATION_OUTCOMES;
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 interface ListOptions {
@@ -60,12 +59,12 @@ export function registerInvestigations(program: Command): void {
 
 /** The list filter in Temporal's visibility syntax; every value is checked before it is quoted in. */
 export function visibilityQuery(options: Pick<ListOptions, 'probe' | 'category' | 'outcome' | 'since'>, now: Date): string {
-  const clauses = [`WorkflowType = "${INVESTIGATION_TYPE}"`];
-  if (options.probe !== undefined) clauses.push(`ProbeName = "${checkedName('--probe', options.probe)}"`);
-  if (options.category !== undefined) clauses.push(`IssueCategory = "${checkedName('--category', options.category)}"`);
+  const clauses = [`WorkflowType = "${WORKFLOW_TYPES.investigation}"`];
+  if (options.probe !== undefined) clauses.push(`${ProbeNameKey.name} = "${checkedName('--probe', options.probe)}"`);
+  if (options.category !== undefined) clauses.push(`${IssueCategoryKey.name} = "${checkedName('--category', options.category)}"`);
   if (options.outcome !== undefined) {
     if (!OUTCOMES.includes(options.outcome)) throw new CliError(`--outcome ${JSON.stringify(options.outcome)}: must be ${OUTCOMES.join(' or ')}`, 2);
-    clauses.push(`InvestigationOutcome = "${options.outcome}"`);
+    clauses.push(`${InvestigationOutcomeKey.name} = "${options.outcome}"`);
   }
   if (options.since !== undefined) {
     const since = parseSince(options.since, now);
@@ -78,13 +77,6 @@ export function visibilityQuery(options: Pick<ListOptions, 'probe' | 'category' 
 function checkedName(flag: string, value: string): string {
   if (!NAME.test(value)) throw new CliError(`${flag} ${JSON.stringify(value)}: must be 1-64 characters of [A-Za-z0-9_.-]`, 2);
   return value;
-}
-
-interface OutcomeMemo {
-  investigated?: boolean;
-  reason?: string;
-  dmSent?: boolean;
-  dmReason?: string;
 }
 
 function toRow(info: WorkflowExecutionInfo): InvestigationRow {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseResetScope } from '../../domain/debounce';
-import { resetDebounceSignal } from '../../workflows/definitions';
+import { resetDebounceSignal } from '../../api';
 import { CliError, cliConfig, output, withTemporal } from '../context';
 import { tailHandle } from '../tail';
 
@@ -22,7 +22,7 @@ export function registerResetDebounce(program: Command): void {
         const handle = await tailHandle(client, config);
         await handle.signal(resetDebounceSignal, input);
         const scope = options.probe ? `${options.probe}${options.category ? `/${options.category}` : ''}` : options.category ? `category ${options.category}` : 'every window';
-        output(options.json === true, { workflowId: handle.workflowId, signal: 'resetDebounce', input }, () => `resetDebounce sent to ${handle.workflowId}: ${scope} (${JSON.stringify(input)})`);
+        output(options.json === true, { workflowId: handle.workflowId, signal: resetDebounceSignal.name, input }, () => `${resetDebounceSignal.name} sent to ${handle.workflowId}: ${scope} (${JSON.stringify(input)})`);
       });
     });
 }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { getStateQuery } from '../../workflows/definitions';
-import type { TailStateView } from '../../workflows/tailState';
+import { getStateQuery, type TailStateView } from '../../api';
 import { CliError, cliConfig, errorText, output, withTemporal } from '../context';
 import { formatTable } from '../table';
 import { tailHandle } from '../tail';
@@ -37,6 +36,7 @@ export function renderState(state: TailStateView, where: string): string {
   ];
   lines.push(`  spend today     ${describeSpend(state.spendToday)}`);
   if (state.lastReadError) lines.push(`  last read error ${state.lastReadError}`);
+  if (state.lastReadInterruption) lines.push(`  last read interrupted ${state.lastReadInterruption}`);
   lines.push(
     '',
     'Counters',

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { getStateQuery } from '../../../src/workflows/definitions';
+import { getStateQuery } from '../../../src/api';
 import { FakeAnthropic } from '../fakeAnthropic';
 import { FakeSlack } from '../fakeSlack';
 import { eventually } from '../poll';

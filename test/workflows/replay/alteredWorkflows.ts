@@ -4,7 +4,8 @@
  * starts with a timer its recorded histories never had.
  */
 import { sleep } from '@temporalio/workflow';
-import { probeInvestigationWorkflow as current, type InvestigationInput } from '../../../src/workflows/investigation';
+import type { InvestigationInput } from '../../../src/api';
+import { probeInvestigationWorkflow as current } from '../../../src/workflows/investigation';
 
 export { probeTailWorkflow } from '../../../src/workflows/tail';
 

@@ -1,0 +1,229 @@
+/**
+ * probe-wake's wire contract: everything a client, the CLI, a test or an
+ * operator relies on to talk to its workflows. The README's "Temporal objects"
+ * table is checked against this module (test/unit/api.test.ts).
+ *
+ * Safe to import from workflow code and from clients alike: it holds
+ * definitions and plain types only (no activities, no runtime, no I/O).
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { TurnUsage } from './domain/agent';
+import type { Severity, Wake } from './domain/auditRow';
+import type { DaySpend, Reservation, SpendReport } from './domain/costLadder';
+import type { DebouncePolicy } from './domain/debounce';
+import type { AuditCursor } from './domain/tailTypes';
+
+// ── Task queue, workflow types, workflow IDs ────────────────────────────────
+
+/** `TEMPORAL_TASK_QUEUE` when unset. */
+export const DEFAULT_TASK_QUEUE = 'probe-wake';
+/** `PROBE_TAIL_WORKFLOW_ID` when unset. */
+export const DEFAULT_TAIL_WORKFLOW_ID = 'probe-tail';
+
+export const WORKFLOW_TYPES = {
+  tail: 'probeTailWorkflow',
+  investigation: 'probeInvestigationWorkflow',
+} as const;
+
+/**
+ * One investigation per debounce window: a retried or replayed start can never make a second one.
+ * Names cannot contain ':', so the ID is unambiguous.
+ */
+export function investigationWorkflowId(probe: string, category: string, windowKey: string): string {
+  return `probe-investigation:${probe}:${category}:${windowKey}`;
+}
+
+// ── Tail: settings, state view, messages ────────────────────────────────────
+
+/** Non-secret settings the tail runs with; a running tail takes new ones by the updateSettings update. */
+export interface TailSettings {
+  auditLogPath: string;
+  pollSeconds: number;
+  debounce: DebouncePolicy;
+  replayFromStart: boolean;
+  /** Set search attributes on investigations (needs them registered on the namespace). */
+  searchAttributes: boolean;
+  /** Continue-as-new once history passes this many events (or when the server suggests it). */
+  historyEventLimit: number;
+  /**
+   * Reads wait (up to the poll interval) for the log to grow, so a wake is seen at once. false: plain
+   * polling, a timer between reads.
+   */
+  waitForGrowth: boolean;
+  investigation: InvestigationSettings;
+}
+
+/** What each investigation is allowed: turns, and the daily budget the tail enforces at dispatch. */
+export interface InvestigationSettings {
+  maxSteps: number;
+  /** null: no budget. */
+  dailyBudgetUsd: number | null;
+  /** Held per running investigation until it reports its real cost. */
+  reserveUsd: number;
+  /** One model turn's budget in seconds (PROBE_INVESTIGATION_TURN_TIMEOUT_SECONDS); absent: the default. */
+  turnTimeoutSeconds?: number;
+}
+
+/** The tail workflow's argument; `state` is carried across continue-as-new. */
+export interface TailInput<State = unknown> {
+  settings: TailSettings;
+  state?: State;
+}
+
+export interface TailCounters {
+  rowsRead: number;
+  wakes: number;
+  investigationsStarted: number;
+  debounced: number;
+  badRows: number;
+  /** Reads that failed because the audit log could not be read (missing, EACCES, ...): an audit-log fault. */
+  readErrors: number;
+  /** Reads lost with their worker or the server (heartbeat or start-to-close timeout): not an audit-log fault. */
+  readsInterrupted: number;
+  /** Times the audit log was read from its start again (rotation, truncation, creation). */
+  restarts: number;
+  /** `restarts` by cause: rotated, truncated, replaced (deleted and re-created), created. */
+  restartsByReason: Record<string, number>;
+  /** Rows read from the rest of a rotated file before switching to the new one. */
+  rowsFromRotatedFile: number;
+  continuedAsNew: number;
+}
+
+export interface WindowView {
+  probe: string;
+  category: string;
+  windowKey: string;
+  investigationWorkflowId: string;
+  openedAt: string;
+  expiresAt: string;
+  debounced: number;
+}
+
+/** The getState query's answer. */
+export interface TailStateView {
+  cursor: AuditCursor | null;
+  windows: WindowView[];
+  counters: TailCounters;
+  settings: TailSettings;
+  spendToday: DaySpend & { day: string; budgetUsd: number | null };
+  /** Why the last read failed, until a read succeeds. */
+  lastReadError?: string;
+  /** Why the last read was interrupted, until a read succeeds. */
+  lastReadInterruption?: string;
+}
+
+/**
+ * Input `{}`, `{probe}` or `{probe, category}`; typed loosely because it arrives from CLIs and is checked on
+ * receipt (parseResetScope in domain/debounce.ts). A signal, not an Update: operators send it with the
+ * stock CLIs, and `tctl` can only signal.
+ */
+export const resetDebounceSignal = defineSignal<[unknown]>('resetDebounce');
+/** New settings for a running tail; the validator (settingsProblem) refuses bad ones to the caller. Answers the settings now in force. */
+export const updateSettingsUpdate = defineUpdate<TailSettings, [TailSettings]>('updateSettings');
+export const getStateQuery = defineQuery<TailStateView>('getState');
+/** From each investigation when it ends: what it really spent against the reservation the tail made. */
+export const recordSpendSignal = defineSignal<[SpendReport]>('recordSpend');
+
+/** Every message handler, by kind: what the README's table lists. */
+export const SIGNALS = [resetDebounceSignal, recordSpendSignal] as const;
+export const QUERIES = [getStateQuery] as const;
+export const UPDATES = [updateSettingsUpdate] as const;
+
+/** The updateSettings validator: settings may come from a hand-typed CLI command. */
+export function settingsProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'settings must be an object';
+  const s = value as Partial<Record<keyof TailSettings, unknown>>;
+  const investigation = s.investigation as Partial<Record<keyof InvestigationSettings, unknown>> | undefined;
+  const debounce = s.debounce as Partial<Record<'windowSeconds' | 'bypassCritical', unknown>> | undefined;
+  const checks: Array<[boolean, string]> = [
+    [typeof s.auditLogPath === 'string' && s.auditLogPath !== '', 'auditLogPath must be a non-empty string'],
+    [isNumberAtLeast(s.pollSeconds, 0.1), 'pollSeconds must be a number >= 0.1'],
+    [typeof debounce === 'object' && debounce !== null, 'debounce must be an object'],
+    [isNumberAtLeast(debounce?.windowSeconds, 0), 'debounce.windowSeconds must be a number >= 0'],
+    [typeof debounce?.bypassCritical === 'boolean', 'debounce.bypassCritical must be a boolean'],
+    [typeof s.replayFromStart === 'boolean', 'replayFromStart must be a boolean'],
+    [typeof s.searchAttributes === 'boolean', 'searchAttributes must be a boolean'],
+    [isNumberAtLeast(s.historyEventLimit, 10), 'historyEventLimit must be a number >= 10'],
+    [typeof s.waitForGrowth === 'boolean', 'waitForGrowth must be a boolean'],
+    [typeof investigation === 'object' && investigation !== null, 'investigation must be an object'],
+    [isNumberAtLeast(investigation?.maxSteps, 1), 'investigation.maxSteps must be a number >= 1'],
+    [investigation?.dailyBudgetUsd === null || isNumberAtLeast(investigation?.dailyBudgetUsd, 0), 'investigation.dailyBudgetUsd must be null or a number >= 0'],
+    [isNumberAtLeast(investigation?.reserveUsd, 0), 'investigation.reserveUsd must be a number >= 0'],
+    [investigation?.turnTimeoutSeconds === undefined || isNumberAtLeast(investigation?.turnTimeoutSeconds, 10), 'investigation.turnTimeoutSeconds must be a number >= 10'],
+  ];
+  return checks.find(([ok]) => !ok)?.[1];
+}
+
+function isNumberAtLeast(value: unknown, min: number): boolean {
+  return typeof value === 'number' && Number.isFinite(value) && value >= min;
+}
+
+// ── Investigations: input, result, search attributes, memo ──────────────────
+
+export interface InvestigationInput {
+  wake: Wake;
+  windowKey: string;
+  /** LLM turns allowed; absent on starts by hand: the default. */
+  maxSteps?: number;
+  /** One model turn's budget in seconds (askModel's timeouts derive from it); absent: the default. */
+  turnTimeoutSeconds?: number;
+  /** The cost ladder's decision, made by the tail at dispatch. Absent on starts by hand: no budget applies. */
+  spend?: Reservation;
+}
+
+/** `InvestigationOutcome` search attribute values. */
+export const INVESTIGATION_OUTCOMES = ['investigated', 'fallback'] as const;
+export type InvestigationOutcomeValue = (typeof INVESTIGATION_OUTCOMES)[number];
+
+/** The investigation workflow's result. */
+export interface InvestigationOutcome {
+  probe: string;
+  category: string;
+  severity: Severity;
+  wakeId: string;
+  windowKey: string;
+  investigated: boolean;
+  /** Fallback reason code when not investigated, e.g. `engine_exception:AuthenticationError`. */
+  reason?: string;
+  dmSent: boolean;
+  dmReason?: string;
+  slackTs?: string;
+  text: string;
+  model?: string;
+  promptVersion?: string;
+  /** LLM turns taken and tool calls made. */
+  steps: number;
+  toolCalls: number;
+  /** Summed over turns; `turns` has each one. */
+  usage: TurnUsage;
+  /** Estimated from the configured token prices. */
+  costUsd: number;
+  turns: Array<{ stopReason: string | null; usage: TurnUsage; costUsd: number; requestId?: string }>;
+  /** Anthropic's request-id of every call that answered, then of the one that failed (for support). */
+  requestIds: string[];
+}
+
+/** Keyword search attributes on investigations: probe, category and severity at start, the outcome when done. */
+export const SEARCH_ATTRIBUTE_KEYS = {
+  ProbeName: defineSearchAttributeKey('ProbeName', SearchAttributeType.KEYWORD),
+  IssueCategory: defineSearchAttributeKey('IssueCategory', SearchAttributeType.KEYWORD),
+  ProbeSeverity: defineSearchAttributeKey('ProbeSeverity', SearchAttributeType.KEYWORD),
+  InvestigationOutcome: defineSearchAttributeKey('InvestigationOutcome', SearchAttributeType.KEYWORD),
+} as const;
+export const { ProbeName: ProbeNameKey, IssueCategory: IssueCategoryKey, ProbeSeverity: ProbeSeverityKey, InvestigationOutcome: InvestigationOutcomeKey } = SEARCH_ATTRIBUTE_KEYS;
+/** What `setup` registers and the dev server is started with: derived from the keys. */
+export const SEARCH_ATTRIBUTE_NAMES = Object.values(SEARCH_ATTRIBUTE_KEYS).map((key) => key.name);
+
+/** An investigation's memo: the wake at start, the outcome when done (workflow lists carry it). */
+export interface InvestigationMemo {
+  wake: Wake;
+  outcome?: OutcomeMemo;
+}
+
+export interface OutcomeMemo {
+  investigated: boolean;
+  reason?: string;
+  dmSent: boolean;
+  dmReason?: string;
+}
