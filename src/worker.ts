@@ -7,6 +7,7 @@ import { createActivities, type ActivityOptions } from './activities';
 import { probeWakeDataConverter } from './codec/dataConverter';
 import { ConfigError, describeConfig, loadConfig, type AppConfig } from './config/config';
 import { ClusterChangedError, clusterIdentity, identityChange, watchClusterIdentity, type ClusterIdentity } from './runtime/clusterIdentity';
+import { failpointFromEnv } from './runtime/failpoints';
 import { logger } from './runtime/logger';
 import { NamespaceNotReady, requireSearchAttributes } from './runtime/searchAttributes';
 import { ensureTailWorkflow } from './runtime/tailWorkflow';
@@ -38,7 +39,7 @@ export async function createProbeWakeWorker(options: ProbeWakeWorkerOptions): Pr
     taskQueue: config.temporal.taskQueue,
     // Same converter as every client: with PROBE_WAKE_CODEC_KEYS set, history holds ciphertext.
     dataConverter: probeWakeDataConverter(config.codecKeys),
-    activities: createActivities(config, { stopping: stopping.signal, ...options.activityOptions }),
+    activities: createActivities(config, { stopping: stopping.signal, failpoint: failpointFromEnv(), ...options.activityOptions }),
     ...workflowSource(options.workflowBundle),
     // On SIGTERM the SDK stops polling and lets running activities finish for this long before cancelling them.
     shutdownGraceTime: options.shutdownGraceTime ?? config.worker.shutdownGraceSeconds * 1000,

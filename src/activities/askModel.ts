@@ -7,7 +7,7 @@ import { FailureType } from '../domain/failures';
 import { TOOL_DEFINITIONS } from '../domain/investigationTools';
 import type { Effort } from '../domain/modelFacts';
 import { turnBudgetMs } from '../domain/turnTimeouts';
-import { failpoint } from '../runtime/failpoints';
+import { noFailpoint, type Failpoint } from './failpoint';
 import { engineFailure, StreamStop } from './engineErrors';
 import { startHeartbeating } from './heartbeat';
 import type { PromptTemplate } from './promptTemplate';
@@ -47,7 +47,7 @@ export interface AskModelInput {
  * refuses them: https://platform.claude.com/docs/en/models/haiku-5-5/migration-guide).
  * The messages end with a user turn: the prompt, or tool results.
  */
-export function createAskModel(settings: EngineSettings, template: PromptTemplate) {
+export function createAskModel(settings: EngineSettings, template: PromptTemplate, failpoint: Failpoint = noFailpoint) {
   const tools = TOOL_DEFINITIONS.map((tool, index) =>
     index === TOOL_DEFINITIONS.length - 1 ? { ...tool, cache_control: { type: 'ephemeral' as const } } : tool,
   );

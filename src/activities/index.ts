@@ -7,6 +7,7 @@ import { createPostDm } from './postDm';
 import { createPrepareInvestigation } from './prepareInvestigation';
 import { loadPromptTemplate, type PromptTemplate } from './promptTemplate';
 import { createReadAuditLog } from './readAuditLog';
+import type { Failpoint } from './failpoint';
 import { createAppendTelemetryRow } from './telemetry';
 
 export interface ActivityOptions {
@@ -17,6 +18,8 @@ export interface ActivityOptions {
   promptTemplate?: PromptTemplate;
   /** Aborted when the worker starts shutting down: ends reads that wait for the audit log to grow. */
   stopping?: AbortSignal;
+  /** Crash-test hook (the chaos harness); absent: none. */
+  failpoint?: Failpoint;
 }
 
 /**
@@ -26,7 +29,7 @@ export interface ActivityOptions {
 export function createActivities(config: AppConfig, options: ActivityOptions = {}) {
   const template = options.promptTemplate ?? loadPromptTemplate();
   return {
-    readAuditLog: createReadAuditLog(options.readLimits, options.stopping),
+    readAuditLog: createReadAuditLog(options.readLimits, options.stopping, undefined, options.failpoint),
     prepareInvestigation: createPrepareInvestigation(config.auditLogPath, template),
     askModel: createAskModel(
       {
@@ -36,6 +39,7 @@ export function createActivities(config: AppConfig, options: ActivityOptions = {
         prices: config.investigation.prices,
       },
       template,
+      options.failpoint,
     ),
     runInvestigationTool: createRunInvestigationTool(config.auditLogPath),
     appendTelemetryRow: createAppendTelemetryRow(config.auditLogPath),

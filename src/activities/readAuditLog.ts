@@ -4,7 +4,7 @@ import { foldRepeats } from '../domain/debounce';
 import type { ReadBatch, ReadRequest } from '../domain/tailTypes';
 import { DEFAULT_READ_LIMITS, readAuditBatch, type ReadLimits } from './auditFile';
 import { FailureType } from '../domain/failures';
-import { failpoint } from '../runtime/failpoints';
+import { noFailpoint, type Failpoint } from './failpoint';
 import { waitForNewLine } from './auditGrowth';
 
 /** The file reader; tests swap in one that runs in a non-root child process to meet real EACCES. */
@@ -18,7 +18,12 @@ export type AuditReader = (request: ReadRequest, limits: ReadLimits) => Promise<
  * `foldRepeatsUnder` the wakes debounce will swallow come back as counts: a
  * storm's read carries one wake per pair into history instead of every row.
  */
-export function createReadAuditLog(limits: ReadLimits = DEFAULT_READ_LIMITS, stopping?: AbortSignal, reader: AuditReader = readAuditBatch) {
+export function createReadAuditLog(
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
+  stopping?: AbortSignal,
+  reader: AuditReader = readAuditBatch,
+  failpoint: Failpoint = noFailpoint,
+) {
   return async function readAuditLog(request: ReadRequest): Promise<ReadBatch> {
     if (request.waitMs && request.cursor) await waitForGrowth(request.path, request.cursor, request.waitMs, stopping);
     let batch: ReadBatch;

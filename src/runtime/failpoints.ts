@@ -1,10 +1,11 @@
 import { Context } from '@temporalio/activity';
+import type { Failpoint, FailpointName } from '../activities/failpoint';
 
 /**
  * Crash-test hooks for the chaos harness (test/chaos), so it can SIGKILL a
  * worker at an exact point inside an activity. Off unless
- * PROBE_WAKE_FAILPOINTS names a loopback URL, read once when the worker loads
- * its activities; off, every call returns at once and nothing leaves the process.
+ * PROBE_WAKE_FAILPOINTS names a loopback URL, read when the worker is created,
+ * which injects the hook into its activities; off, the activities get a no-op.
  *
  * On, each named point POSTs `{point, pid, workflowId, runId, activityId,
  * attempt, details}` there and obeys the answer:
@@ -17,7 +18,7 @@ import { Context } from '@temporalio/activity';
  *
  * Only activities call this: workflow code has no failpoints, it stays deterministic.
  */
-export type FailpointName = 'readAuditLog.read' | 'askModel.answered';
+export type { FailpointName };
 export type FailpointAction = 'continue' | 'hold' | 'freeze';
 
 export const FAILPOINTS_ENV = 'PROBE_WAKE_FAILPOINTS';
@@ -40,10 +41,18 @@ export function parseFailpointEndpoint(value: string | undefined): URL | undefin
   return url;
 }
 
-const endpoint = parseFailpointEndpoint(process.env[FAILPOINTS_ENV]);
+/** The hook PROBE_WAKE_FAILPOINTS asks for (a bad value stops start-up), or none. */
+export function failpointFromEnv(env: NodeJS.ProcessEnv = process.env): Failpoint | undefined {
+  const endpoint = parseFailpointEndpoint(env[FAILPOINTS_ENV]);
+  return endpoint ? createFailpoint(endpoint) : undefined;
+}
 
-export async function failpoint(point: FailpointName, details: Record<string, unknown> = {}): Promise<void> {
-  if (!endpoint) return;
+/** The hook that asks the harness at `endpoint` what to do at each point. */
+export function createFailpoint(endpoint: URL): Failpoint {
+  return (point, details = {}) => hit(endpoint, point, details);
+}
+
+async function hit(endpoint: URL, point: FailpointName, details: Record<string, unknown>): Promise<void> {
   const { info } = Context.current();
   const action = await ask(endpoint, {
     point,

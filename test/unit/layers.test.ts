@@ -37,9 +37,6 @@ function targetLayer(imp: Import): string | undefined {
 
 const describeImport = (imp: Import) => `${imp.file} imports '${imp.specifier}'${imp.typeOnly ? ' (type only)' : ''}`;
 
-// Activities still read the failpoints and the project root from runtime/; the lead injects them at merge (issue 11 item 5).
-const KNOWN_ACTIVITY_EXCEPTIONS = new Set(['runtime/failpoints', 'runtime/projectRoot']);
-
 describe('layer rules', () => {
   it('domain imports no Temporal package and no other layer', () => {
     const forbidden = importsOf('domain').filter((imp) => imp.specifier.startsWith('@temporalio/') || (targetLayer(imp) !== undefined && targetLayer(imp) !== 'domain'));
@@ -59,10 +56,7 @@ describe('layer rules', () => {
   it('activities never import workflows or runtime', () => {
     const forbidden = importsOf('activities').filter((imp) => {
       const layer = targetLayer(imp);
-      if (layer === 'workflows') return true;
-      if (layer !== 'runtime') return false;
-      const target = path.relative(SRC, path.resolve(SRC, path.dirname(imp.file), imp.specifier));
-      return !KNOWN_ACTIVITY_EXCEPTIONS.has(target);
+      return layer === 'workflows' || layer === 'runtime';
     });
     expect(forbidden.map(describeImport)).toEqual([]);
   });
