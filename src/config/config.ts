@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { ModelPrice } from '../domain/costLadder';
+import { DEFAULT_DELIVERY_HORIZON_MS, parseDurationMs } from '../domain/delivery';
 import { CODEC_KEYS_ENV, parseCodecKeys, type CodecKey } from '../codec/codecKeys';
 
 /**
@@ -16,7 +17,13 @@ export interface AppConfig {
   waitForGrowth: boolean;
   auditLogPath: string;
   logLevel: LogLevel;
-  slack: { botToken?: string; operatorUserId?: string; apiUrl?: string };
+  slack: {
+    botToken?: string;
+    operatorUserId?: string;
+    apiUrl?: string;
+    /** PROBE_DM_DELIVERY_HORIZON: how long the outbox keeps trying a DM before giving it up (loudly). */
+    deliveryHorizonMs: number;
+  };
   anthropic: { apiKey?: string; baseUrl?: string; model: string };
   investigation: {
     /** LLM turns per investigation, tool calls in between. */
@@ -157,6 +164,20 @@ class Reader {
     return prices;
   }
 
+  /** `24h`, `90m`, `2d`, `3600s` or bare seconds, within bounds. */
+  duration(name: string, fallbackMs: number, check: { minMs: number; maxMs: number }): number {
+    const found = pick(this.env, [name]);
+    if (!found) return fallbackMs;
+    const ms = parseDurationMs(found.value);
+    if (ms === undefined || ms < check.minMs || ms > check.maxMs) {
+      this.problems.push(
+        `${found.name}=${JSON.stringify(found.value)}: must be a duration like 24h, 90m, 2d or 3600s (seconds), from ${check.minMs / 60_000}m to ${check.maxMs / 86_400_000}d`,
+      );
+      return fallbackMs;
+    }
+    return ms;
+  }
+
   url(names: string[]): string | undefined {
     const found = pick(this.env, names);
     if (!found) return undefined;
@@ -193,6 +214,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
         describe: 'must be a Slack user ID such as U024BE7LH',
       }),
       apiUrl: read.url(['SLACK_API_URL']),
+      deliveryHorizonMs: read.duration('PROBE_DM_DELIVERY_HORIZON', DEFAULT_DELIVERY_HORIZON_MS, { minMs: 60_000, maxMs: 30 * 86_400_000 }),
     },
     anthropic: {
       apiKey: read.text(['ANTHROPIC_API_KEY'], { pattern: /^\S+$/, describe: 'must not contain whitespace' }),

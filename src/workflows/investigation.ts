@@ -1,26 +1,23 @@
 import {
   getExternalWorkflowHandle,
   log,
-  proxyActivities,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { PostDmResult } from '../activities/postDm';
 import { sumUsage, type TurnUsage } from '../domain/agent';
 import { shapeAnswer } from '../domain/answerContract';
 import type { Severity, Wake } from '../domain/auditRow';
 import { formatDm, type Finding } from '../domain/dmText';
-import { FailureType } from '../domain/failures';
 import { completedRow, startedRow, type TelemetryRow } from '../domain/telemetryRows';
 import { runInvestigationAgent, type AgentRun } from './agentLoop';
 import { InvestigationOutcomeKey, ProbeNameKey, recordSpendSignal } from './definitions';
-import { deliveryFailureReason, describeActivityFailure } from './failureReasons';
+import { deliverThroughOutbox, type Delivery } from './delivery';
+import { describeActivityFailure } from './failureReasons';
 import { fileSteps } from './fileSteps';
 import * as metrics from './metrics';
 
-export { deliveryFailureReason, fallbackReason } from './failureReasons';
+export { fallbackReason } from './failureReasons';
 
 /** The cost ladder's decision for this investigation, made by the tail when it dispatched it. */
 export interface SpendGrant {
@@ -54,6 +51,10 @@ export interface InvestigationOutcome {
   dmSent: boolean;
   dmReason?: string;
   slackTs?: string;
+  /** When Slack took the DM (ISO-8601); the outbox retries through outages up to PROBE_DM_DELIVERY_HORIZON. */
+  dmDeliveredAt?: string;
+  /** From asking the outbox to Slack taking the DM. */
+  dmLateMs?: number;
   text: string;
   model?: string;
   promptVersion?: string;
@@ -67,19 +68,6 @@ export interface InvestigationOutcome {
   turns: Array<{ stopReason: string | null; usage: TurnUsage; costUsd: number }>;
 }
 
-const { postDm } = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
-  heartbeatTimeout: '5s',
-  scheduleToCloseTimeout: '10m',
-  retry: {
-    initialInterval: '2s',
-    backoffCoefficient: 2,
-    maximumInterval: '60s',
-    maximumAttempts: 6,
-    nonRetryableErrorTypes: [FailureType.slackNotConfigured, FailureType.slackPermanent],
-  },
-});
-
 /**
  * One investigation per debounce window:
  * record start → investigate (or halt on budget) → shape → format → deliver → settle spend → record end.
@@ -92,7 +80,7 @@ export async function probeInvestigationWorkflow(input: InvestigationInput): Pro
   const run = await investigateWithinBudget(input);
   const finding = shapeFinding(run, wake);
   const text = formatDm(wake, finding);
-  const delivery = await deliverOrExplain(text, workflowId);
+  const delivery = await deliverThroughOutbox(text);
   const outcome = describeOutcome(input, run, finding, text, delivery);
   recordOutcome(wake, finding, delivery);
   await settleSpend(input.spend, outcome.costUsd);
@@ -128,17 +116,6 @@ function shapeFinding(run: AgentRun, wake: Wake): Finding {
   if (!finding.investigated) return finding;
   const cutShort = run.turns.at(-1)?.stopReason === 'max_tokens';
   return { investigated: true, text: shapeAnswer(finding.text, wake.envelope, { cutShort }) };
-}
-
-type Delivery = Pick<InvestigationOutcome, 'dmSent' | 'dmReason' | 'slackTs'>;
-
-async function deliverOrExplain(text: string, workflowId: string): Promise<Delivery> {
-  try {
-    const posted: PostDmResult = await postDm({ text, workflowId });
-    return { dmSent: true, slackTs: posted.ts };
-  } catch (err) {
-    return { dmSent: false, dmReason: deliveryFailureReason(err) };
-  }
 }
 
 function describeOutcome(input: InvestigationInput, run: AgentRun, finding: Finding, text: string, delivery: Delivery): InvestigationOutcome {
