@@ -1,3 +1,4 @@
+import { readOutbox } from '../outbox';
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import Anthropic from '@anthropic-ai/sdk';
 import { LogLevel, WebClient } from '@slack/web-api';
@@ -66,7 +67,9 @@ async function checkTemporal(config: AppConfig): Promise<Check[]> {
   try {
     const checks: Check[] = [{ name: 'temporal', ok: true, detail: `reachable at ${endpoint.address}, namespace ${endpoint.namespace}` }];
     checks.push(await checkSearchAttributes(connection, endpoint.namespace));
-    checks.push(await checkTail(new Client({ connection, namespace: endpoint.namespace, dataConverter: probeWakeDataConverter(config.codecKeys) }), config));
+    const client = new Client({ connection, namespace: endpoint.namespace, dataConverter: probeWakeDataConverter(config.codecKeys) });
+    checks.push(await checkTail(client, config));
+    checks.push(await checkUndeliveredDms(client, config));
     return checks;
   } finally {
     await connection.close();
@@ -96,6 +99,20 @@ async function checkTail(client: Client, config: AppConfig): Promise<Check> {
       return { name, ok: false, detail: `${id} not found`, fix: 'start a worker (`npm start`, or `node lib/worker.js` against a cluster); it starts the tail' };
     }
     return { name, ok: false, detail: `cannot describe ${id}: ${errorText(err)}`, fix: 'check the namespace and your permissions' };
+  }
+}
+
+/** DMs the outbox gave up on: each is an alert the operator never saw. */
+async function checkUndeliveredDms(client: Client, config: AppConfig): Promise<Check> {
+  const name = 'undelivered DMs';
+  try {
+    const view = await readOutbox(client, config);
+    const undelivered = view?.undelivered ?? [];
+    if (undelivered.length === 0) return { name, ok: true, detail: `none (${view ? `${view.queued} queued` : 'outbox idle'})` };
+    const reasons = [...new Set(undelivered.map((dm) => dm.reason))].join(', ');
+    return { name, ok: false, detail: `${undelivered.length} DM(s) given up on (${reasons})`, fix: 'fix the Slack problem named, then run `probe-wake redeliver`' };
+  } catch (err) {
+    return { name, ok: false, detail: `cannot query the DM outbox: ${errorText(err)}`, fix: 'is a worker running?' };
   }
 }
 

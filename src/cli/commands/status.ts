@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { getStateQuery } from '../../workflows/definitions';
 import type { TailStateView } from '../../workflows/tailState';
 import { cliConfig, output, withTemporal } from '../context';
+import { readOutbox, renderOutbox } from '../outbox';
 import { formatTable } from '../table';
 import { tailHandle } from '../tail';
 
@@ -15,7 +16,10 @@ export function registerStatus(program: Command): void {
       await withTemporal(config, async ({ client, endpoint }) => {
         const handle = await tailHandle(client, config);
         const state = await handle.query(getStateQuery);
-        output(options.json === true, state, () => renderState(state, `${handle.workflowId} on ${endpoint.address} (namespace ${endpoint.namespace})`));
+        const outbox = await readOutbox(client, config);
+        output(options.json === true, { ...state, outbox: outbox ?? null }, () =>
+          [renderState(state, `${handle.workflowId} on ${endpoint.address} (namespace ${endpoint.namespace})`), ...renderOutbox(outbox)].join('\n'),
+        );
       });
     });
 }
