@@ -61,20 +61,22 @@ async function investigations(count: number, during?: (ids: string[], start: (fr
     workflowBundle: await workflowBundle(),
     activities: { ...createActivities(config, { slackRequestTimeoutMs: 1000 }), ...mockEngine(() => undefined, async () => textTurn('Token rotated.\nNext step: mint one.')) },
   });
-  const handles: Array<Promise<InvestigationOutcome>> = [];
+  const handles: Array<{ result(): Promise<unknown> }> = [];
   const ids: string[] = [];
   const start = async (from: number, to: number) => {
     for (let i = from; i < to; i += 1) {
       const workflowId = `probe-investigation:storm:c${i}:${taskQueue}`;
       ids.push(workflowId);
       const handle = await env.client.workflow.start('probeInvestigationWorkflow', { taskQueue, workflowId, args: [{ wake: wakeOf(i), windowKey: `w${i}` }] });
-      handles.push(handle.result() as Promise<InvestigationOutcome>);
+      handles.push(handle);
     }
   };
   const outcomes = await worker.runUntil(async () => {
     await start(0, count);
     if (during) await during(ids, start);
-    const all = await Promise.all(handles);
+    // One result wait at a time: each one unlocks the test server's time skipping while it waits.
+    const all: InvestigationOutcome[] = [];
+    for (const handle of handles) all.push((await handle.result()) as InvestigationOutcome);
     await outboxSettled(env.client, taskQueue);
     await env.client.workflow.getHandle(outboxWorkflowId(taskQueue)).terminate('test over').catch(() => undefined);
     return all;
