@@ -30,7 +30,8 @@ const REQUEST_TIMEOUT_MS = 1000;
 const SLOW: Behaviour = { kind: 'slow', delayMs: 3 * REQUEST_TIMEOUT_MS };
 
 let env: TestWorkflowEnvironment;
-const slack = new FakeSlack();
+// On the test server's clock: Slack's limits (history: 1 call a minute) follow skipped time.
+const slack = new FakeSlack({ clock: () => env.currentTimeMs() });
 const anthropic = new FakeAnthropic();
 let slackBase: string;
 let anthropicBase: string;
