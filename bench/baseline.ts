@@ -48,8 +48,8 @@ export function startBaselineLoop(activities: Activities, settings: TailSettings
     } catch (err) {
       finding = { investigated: false, reason: (err as Error).name };
     }
-    const dmSent = await run(activities.postDm, { text: formatDm(wake, finding), workflowId }).then(
-      () => true,
+    const dmSent = await run(activities.postDm, { text: formatDm(wake, finding), key: workflowId, checkFirst: false, checkSinceMs: Date.now() }).then(
+      (result) => result.kind === 'posted',
       () => false,
     );
     const usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };

@@ -189,6 +189,10 @@ export interface InvestigationOutcome {
   dmSent: boolean;
   dmReason?: string;
   slackTs?: string;
+  /** When Slack took the DM (ISO-8601); the outbox retries through outages up to PROBE_DM_DELIVERY_HORIZON. */
+  dmDeliveredAt?: string;
+  /** From asking the outbox to Slack taking the DM. */
+  dmLateMs?: number;
   text: string;
   model?: string;
   promptVersion?: string;

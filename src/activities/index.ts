@@ -3,7 +3,8 @@ import { maxTokensFor } from '../domain/modelFacts';
 import type { ReadLimits } from './auditFile';
 import { createAskModel } from './askModel';
 import { createRunInvestigationTool } from './investigationTools';
-import { createPostDm } from './postDm';
+import { enqueueDm } from './enqueueDm';
+import { createDmDeliverySettings, createPostDm } from './postDm';
 import { createPrepareInvestigation } from './prepareInvestigation';
 import { loadPromptTemplate, type PromptTemplate } from './promptTemplate';
 import { createReadAuditLog } from './readAuditLog';
@@ -44,6 +45,8 @@ export function createActivities(config: AppConfig, options: ActivityOptions = {
     runInvestigationTool: createRunInvestigationTool(config.auditLogPath),
     appendTelemetryRow: createAppendTelemetryRow(config.auditLogPath),
     postDm: createPostDm({ ...config.slack, requestTimeoutMs: options.slackRequestTimeoutMs ?? 15_000 }),
+    dmDeliverySettings: createDmDeliverySettings(config.slack.deliveryHorizonMs),
+    enqueueDm,
   };
 }
 

@@ -1,8 +1,5 @@
 import { Context, log } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import { ErrorCode, LogLevel, WebClient, type WebAPICallError } from '@slack/web-api';
-import { FailureType } from '../domain/failures';
-import { retryAfterFailure } from './retryAfterFailure';
 import { startHeartbeating } from './heartbeat';
 
 export interface SlackSettings {
@@ -14,116 +11,169 @@ export interface SlackSettings {
 
 export interface PostDmInput {
   text: string;
-  /** Stamped on the message as metadata so a retry can tell the DM was already posted. */
-  workflowId: string;
+  /** The DM's identity (the investigation's workflow ID), stamped on the message as metadata. */
+  key: string;
+  /**
+   * Look in the channel before posting: an earlier attempt may have reached
+   * Slack without its answer reaching us. Also on every activity retry.
+   */
+  checkFirst: boolean;
+  /** The look-up reads messages newer than this (epoch ms): when the first uncertain attempt began. */
+  checkSinceMs: number;
+  /** Where the previous look-up stopped (Slack's cursor), when it had more pages than one call may read. */
+  cursor?: string;
 }
 
-export interface PostDmResult {
-  channel: string;
-  ts: string;
-  /** True when a retry found the message an earlier attempt had already posted. */
-  alreadyPosted: boolean;
-}
+/**
+ * What one attempt came to. Only a crash or a bug throws; every answer from
+ * Slack is a value, so the outbox owns retries, pacing and the horizon.
+ */
+export type PostDmResult =
+  | { kind: 'posted'; channel: string; ts: string; alreadyPosted: boolean }
+  /** Try again later; `uncertain`: the message may have been posted (check first next time). */
+  | { kind: 'retry'; reason: string; retryAfterMs?: number; uncertain: boolean; cursor?: string }
+  /** Slack refused for good (bad token, unknown channel...): retrying cannot help. */
+  | { kind: 'refused'; reason: string }
+  | { kind: 'notConfigured'; reason: 'slack_token_missing' | 'slack_operator_missing' };
 
 export const DM_METADATA_EVENT = 'probe_wake_dm';
 
-/** Slack `ok:false` errors worth retrying; every other platform error is permanent. */
-const TRANSIENT_PLATFORM_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+/**
+ * Slack `ok:false` errors worth retrying
+ * (https://docs.slack.dev/reference/methods/chat.postMessage, errors table).
+ * Value: whether the message may have been posted anyway ("It's possible some
+ * aspect of the operation succeeded", internal_error / fatal_error).
+ */
+const TRANSIENT_PLATFORM_ERRORS = new Map<string, boolean>([
+  ['ratelimited', false],
+  ['rate_limited', false],
+  ['message_limit_exceeded', false],
+  ['service_unavailable', false],
+  ['team_added_to_org', false],
+  ['internal_error', true],
+  ['fatal_error', true],
+  ['request_timeout', true],
+]);
 
-/** Opens the DM with the operator and posts the text. Throws typed failures; the workflow owns retries. */
+/** conversations.history for non-Marketplace apps: at most 15 messages a call (https://docs.slack.dev/reference/methods/conversations.history). */
+export const HISTORY_PAGE_LIMIT = 15;
+/** And one call a minute: a look-up that hit the limit without an answer waits this long when Slack gave no Retry-After. */
+const HISTORY_WAIT_MS = 60_000;
+/** Slack's and Temporal's clocks may disagree a little: the look-up starts this long before the first uncertain attempt. */
+const HISTORY_CLOCK_MARGIN_SECONDS = 120;
+
+/** Opens the DM with the operator and posts the text, checking first when an earlier attempt may have landed. */
 export function createPostDm(settings: SlackSettings) {
   // One client for the worker's life: its connections are kept alive and reused across DMs.
   let shared: WebClient | undefined;
-  return async function postDm({ text, workflowId }: PostDmInput): Promise<PostDmResult> {
-    if (!settings.botToken) throw notConfigured('slack_token_missing', 'SLACK_BOT_TOKEN is not set');
-    if (!settings.operatorUserId) throw notConfigured('slack_operator_missing', 'SLACK_OPERATOR_USER_ID is not set');
-
+  return async function postDm(input: PostDmInput): Promise<PostDmResult> {
+    if (!settings.botToken) return { kind: 'notConfigured', reason: 'slack_token_missing' };
+    if (!settings.operatorUserId) return { kind: 'notConfigured', reason: 'slack_operator_missing' };
     const slack = (shared ??= new WebClient(settings.botToken, {
       slackApiUrl: settings.apiUrl,
-      retryConfig: { retries: 0 }, // no idempotency key: Temporal owns retries and knows the attempt
+      retryConfig: { retries: 0 }, // no idempotency key: the outbox owns retries
       rejectRateLimitedCalls: true,
       timeout: settings.requestTimeoutMs,
       logLevel: LogLevel.ERROR,
     }));
     const stopHeartbeating = startHeartbeating();
+    // A retry of this activity means an attempt died mid-way: it may have posted.
+    const checkFirst = input.checkFirst || Context.current().info.attempt > 1;
+    let stage: 'open' | 'check' | 'post' = 'open';
     try {
       const opened = await slack.conversations.open({ users: settings.operatorUserId });
       const channel = opened.channel?.id;
-      if (!channel) throw ApplicationFailure.create({ type: FailureType.slackTransient, message: 'conversations.open returned no channel', details: ['no_channel'] });
-
-      if (Context.current().info.attempt > 1) {
-        const earlier = await findEarlierPost(slack, channel, workflowId, Context.current().info.scheduledTimestampMs);
-        if (earlier) return { channel, ts: earlier, alreadyPosted: true };
+      if (!channel) return { kind: 'retry', reason: 'no_channel', uncertain: checkFirst };
+      if (checkFirst) {
+        stage = 'check';
+        const found = await findEarlierPost(slack, channel, input);
+        if (found.ts) return { kind: 'posted', channel, ts: found.ts, alreadyPosted: true };
+        if (found.cursor) return { kind: 'retry', reason: 'history_has_more', retryAfterMs: HISTORY_WAIT_MS, uncertain: true, cursor: found.cursor };
       }
+      stage = 'post';
       const posted = await slack.chat.postMessage({
         channel,
-        text,
+        text: input.text,
         unfurl_links: false,
         unfurl_media: false,
-        metadata: { event_type: DM_METADATA_EVENT, event_payload: { workflow_id: workflowId } },
+        metadata: { event_type: DM_METADATA_EVENT, event_payload: { workflow_id: input.key } },
       });
-      return { channel, ts: posted.ts ?? '', alreadyPosted: false };
+      return { kind: 'posted', channel, ts: posted.ts ?? '', alreadyPosted: false };
     } catch (err) {
-      throw toFailure(err);
+      const result = classify(err, stage === 'post');
+      // Before the post, nothing new can have landed: only an earlier uncertainty stands.
+      if (result.kind === 'retry') {
+        result.uncertain = stage === 'post' ? result.uncertain : checkFirst;
+        if (stage === 'check' && result.retryAfterMs === undefined && result.reason === 'ratelimited') result.retryAfterMs = HISTORY_WAIT_MS;
+        if (stage === 'check') result.cursor = input.cursor;
+      }
+      log.warn('Slack delivery attempt failed', { stage, kind: result.kind, reason: result.reason });
+      return result;
     } finally {
       stopHeartbeating();
     }
   };
 }
 
-/** Slack's and Temporal's clocks may disagree a little: the look-up starts this long before the first attempt. */
-const HISTORY_CLOCK_MARGIN_SECONDS = 300;
-/** Enough for every message in the DM since the first attempt, even after a storm of DMs. */
-const HISTORY_LIMIT = 200;
-
 /**
- * Only on retries: conversations.history is rate limited to about one call a
- * minute for unlisted apps. A failed look-up falls through to posting, since a
- * duplicate DM is better than a lost one.
+ * One conversations.history call (1 a minute, 15 messages): the outbox posts
+ * to the channel one message at a time, so the earlier attempt's message, if
+ * it landed, is among the newest since `checkSinceMs`. When the page has more
+ * and ours is not on it, the cursor goes back for the next call a minute on.
  */
-async function findEarlierPost(slack: WebClient, channel: string, workflowId: string, firstAttemptMs: number): Promise<string | undefined> {
-  const oldest = String(Math.max(0, Math.floor(firstAttemptMs / 1000) - HISTORY_CLOCK_MARGIN_SECONDS));
-  try {
-    const history = await slack.conversations.history({ channel, oldest, limit: HISTORY_LIMIT, include_all_metadata: true });
-    const match = history.messages?.find(
-      (message) =>
-        message.metadata?.event_type === DM_METADATA_EVENT &&
-        (message.metadata.event_payload as { workflow_id?: unknown } | undefined)?.workflow_id === workflowId,
-    );
-    return match?.ts;
-  } catch (err) {
-    log.warn('could not check for an earlier DM; posting', { error: describe(err) });
-    return undefined;
-  }
+async function findEarlierPost(slack: WebClient, channel: string, input: PostDmInput): Promise<{ ts?: string; cursor?: string }> {
+  const oldest = String(Math.max(0, Math.floor(input.checkSinceMs / 1000) - HISTORY_CLOCK_MARGIN_SECONDS));
+  const history = await slack.conversations.history({
+    channel,
+    oldest,
+    limit: HISTORY_PAGE_LIMIT,
+    include_all_metadata: true,
+    ...(input.cursor ? { cursor: input.cursor } : {}),
+  });
+  const match = history.messages?.find(
+    (message) =>
+      message.metadata?.event_type === DM_METADATA_EVENT &&
+      (message.metadata.event_payload as { workflow_id?: unknown } | undefined)?.workflow_id === input.key,
+  );
+  if (match?.ts) return { ts: match.ts };
+  const next = history.has_more ? history.response_metadata?.next_cursor : undefined;
+  return next ? { cursor: next } : {};
 }
 
-function notConfigured(reason: string, message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: FailureType.slackNotConfigured, message, details: [reason] });
-}
-
-function toFailure(err: unknown): ApplicationFailure {
-  if (err instanceof ApplicationFailure) return err;
+/** Slack's answer as a result; `posting`: the failed call was the post itself. */
+function classify(err: unknown, posting: boolean): Extract<PostDmResult, { kind: 'retry' | 'refused' }> {
   const coded = err as Partial<WebAPICallError> & { code?: string };
   switch (coded.code) {
     case ErrorCode.RateLimitedError: {
+      // HTTP 429 + Retry-After (https://docs.slack.dev/apis/web-api/rate-limits): nothing was posted.
       const retryAfter = (err as { retryAfter?: number }).retryAfter;
-      return retryAfterFailure(`Slack rate limited (retry after ${retryAfter}s)`, FailureType.slackTransient, retryAfter, ['ratelimited']);
+      return { kind: 'retry', reason: 'ratelimited', retryAfterMs: retryAfter !== undefined ? retryAfter * 1000 : undefined, uncertain: false };
     }
     case ErrorCode.PlatformError: {
       const code = String((err as { data?: { error?: string } }).data?.error ?? 'unknown_error');
-      const type = TRANSIENT_PLATFORM_ERRORS.has(code) ? FailureType.slackTransient : FailureType.slackPermanent;
-      return ApplicationFailure.create({ type, message: `Slack answered ok:false, error=${code}`, details: [code] });
+      const maybePosted = TRANSIENT_PLATFORM_ERRORS.get(code);
+      if (maybePosted === undefined) return { kind: 'refused', reason: code };
+      return { kind: 'retry', reason: code, uncertain: posting && maybePosted };
     }
     case ErrorCode.HTTPError: {
       const status = (err as { statusCode?: number }).statusCode ?? 0;
-      const type = status >= 500 || status === 408 ? FailureType.slackTransient : FailureType.slackPermanent;
-      return ApplicationFailure.create({ type, message: `Slack HTTP ${status}`, details: [`http_${status}`] });
+      // 5xx: Slack or a proxy in front of it failed; whether the post landed is unknown.
+      if (status >= 500 || status === 408) return { kind: 'retry', reason: `http_${status}`, uncertain: posting };
+      return { kind: 'refused', reason: `http_${status}` };
     }
-    default:
-      return ApplicationFailure.create({ type: FailureType.slackTransient, message: `Slack request failed: ${describe(err)}`, details: ['request_error'] });
+    default: {
+      // A request error: refused connections never reached Slack; timeouts and resets may have.
+      const original = (err as { original?: { code?: string; cause?: { code?: string } } }).original;
+      const errno = original?.cause?.code ?? original?.code;
+      if (errno === 'ECONNREFUSED') return { kind: 'retry', reason: 'connection_refused', uncertain: false };
+      return { kind: 'retry', reason: 'request_error', uncertain: posting };
+    }
   }
 }
 
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+/** The delivery settings the outbox needs from the worker's configuration. */
+export function createDmDeliverySettings(horizonMs: number) {
+  return async function dmDeliverySettings(): Promise<{ horizonMs: number }> {
+    return { horizonMs };
+  };
 }

@@ -6,6 +6,7 @@ import { ConfigError } from '../config/config';
 import { registerDoctor } from './commands/doctor';
 import { registerEmit } from './commands/emit';
 import { registerInvestigations } from './commands/investigations';
+import { registerRedeliver } from './commands/redeliver';
 import { registerResetDebounce } from './commands/resetDebounce';
 import { registerSetup } from './commands/setup';
 import { registerStatus } from './commands/status';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerResetDebounce(program);
   registerInvestigations(program);
+  registerRedeliver(program);
   registerDoctor(program);
   registerSetup(program);
   return program;

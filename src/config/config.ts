@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { DEFAULT_TAIL_WORKFLOW_ID, DEFAULT_TASK_QUEUE } from '../api';
 import type { ModelPrice, PriceBand } from '../domain/costLadder';
+import { DEFAULT_DELIVERY_HORIZON_MS, parseDurationMs } from '../domain/delivery';
 import { effortLevelsOf, type Effort } from '../domain/modelFacts';
 import { DEFAULT_TURN_TIMEOUT_SECONDS } from '../domain/turnTimeouts';
 import { CODEC_KEYS_ENV, parseCodecKeys, type CodecKey } from '../codec/codecKeys';
@@ -19,7 +20,13 @@ export interface AppConfig {
   waitForGrowth: boolean;
   auditLogPath: string;
   logLevel: LogLevel;
-  slack: { botToken?: string; operatorUserId?: string; apiUrl?: string };
+  slack: {
+    botToken?: string;
+    operatorUserId?: string;
+    apiUrl?: string;
+    /** PROBE_DM_DELIVERY_HORIZON: how long the outbox keeps trying a DM before giving it up (loudly). */
+    deliveryHorizonMs: number;
+  };
   anthropic: {
     apiKey?: string;
     baseUrl?: string;
@@ -186,6 +193,20 @@ class Reader {
     return prices;
   }
 
+  /** `24h`, `90m`, `2d`, `3600s` or bare seconds, within bounds. */
+  duration(name: string, fallbackMs: number, check: { minMs: number; maxMs: number }): number {
+    const found = pick(this.env, [name]);
+    if (!found) return fallbackMs;
+    const ms = parseDurationMs(found.value);
+    if (ms === undefined || ms < check.minMs || ms > check.maxMs) {
+      this.problems.push(
+        `${found.name}=${JSON.stringify(found.value)}: must be a duration like 24h, 90m, 2d or 3600s (seconds), from ${check.minMs / 60_000}m to ${check.maxMs / 86_400_000}d`,
+      );
+      return fallbackMs;
+    }
+    return ms;
+  }
+
   url(names: string[]): string | undefined {
     const found = pick(this.env, names);
     if (!found) return undefined;
@@ -244,6 +265,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
         describe: 'must be a Slack user ID such as U024BE7LH',
       }),
       apiUrl: read.url(['SLACK_API_URL']),
+      deliveryHorizonMs: read.duration('PROBE_DM_DELIVERY_HORIZON', DEFAULT_DELIVERY_HORIZON_MS, { minMs: 60_000, maxMs: 30 * 86_400_000 }),
     },
     anthropic: {
       apiKey: read.text(['ANTHROPIC_API_KEY'], { pattern: /^\S+$/, describe: 'must not contain whitespace' }),

@@ -24,16 +24,6 @@ export function fallbackReason(err: unknown): string {
   return `engine_exception:${cause?.name ?? 'Error'}`;
 }
 
-export function deliveryFailureReason(err: unknown): string {
-  const cause = activityFailureCause(err);
-  if (cause instanceof ApplicationFailure) {
-    const code = typeof cause.details?.[0] === 'string' ? cause.details[0] : 'unknown';
-    return cause.type === FailureType.slackNotConfigured ? code : `slack_error:${code}`;
-  }
-  if (cause instanceof TimeoutFailure) return 'slack_error:timeout';
-  return `slack_error:${cause?.name ?? 'unknown'}`;
-}
-
 export function describeActivityFailure(err: unknown): string {
   const cause = activityFailureCause(err);
   return cause?.message ?? (err as Error).message;

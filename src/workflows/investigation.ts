@@ -1,43 +1,28 @@
 import {
   getExternalWorkflowHandle,
   log,
-  proxyActivities,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
 import { InvestigationOutcomeKey, ProbeNameKey, recordSpendSignal, type InvestigationInput, type InvestigationMemo, type InvestigationOutcome } from '../api';
-import type { PostDmResult } from '../activities/postDm';
 import { sumUsage } from '../domain/agent';
 import type { Reservation } from '../domain/costLadder';
 import { shapeAnswer } from '../domain/answerContract';
 import type { Wake } from '../domain/auditRow';
 import { formatDm, type Finding } from '../domain/dmText';
-import { FailureType } from '../domain/failures';
 import { completedRow, startedRow, type TelemetryRow } from '../domain/telemetryRows';
 import { runInvestigationAgent, type AgentRun } from './agentLoop';
-import { deliveryFailureReason, describeActivityFailure } from './failureReasons';
+import { deliverThroughOutbox, type Delivery } from './delivery';
+import { describeActivityFailure } from './failureReasons';
 import { fileSteps } from './fileSteps';
 import * as metrics from './metrics';
 
-export { deliveryFailureReason, fallbackReason } from './failureReasons';
+export { fallbackReason } from './failureReasons';
 
 export const DEFAULT_MAX_STEPS = 4;
 export const COST_LADDER_REASON = 'cost_ladder_halted';
 
-const { postDm } = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
-  heartbeatTimeout: '5s',
-  scheduleToCloseTimeout: '10m',
-  retry: {
-    initialInterval: '2s',
-    backoffCoefficient: 2,
-    maximumInterval: '60s',
-    maximumAttempts: 6,
-    nonRetryableErrorTypes: [FailureType.slackNotConfigured, FailureType.slackPermanent],
-  },
-});
 
 /**
  * One investigation per debounce window:
@@ -51,7 +36,7 @@ export async function probeInvestigationWorkflow(input: InvestigationInput): Pro
   const run = await investigateWithinBudget(input);
   const finding = shapeFinding(run, wake);
   const text = formatDm(wake, finding);
-  const delivery = await deliverOrExplain(text, workflowId);
+  const delivery = await deliverThroughOutbox(text);
   const outcome = describeOutcome(input, run, finding, text, delivery);
   recordOutcome(wake, finding, delivery);
   await settleSpend(input.spend, outcome.costUsd);
@@ -87,17 +72,6 @@ function shapeFinding(run: AgentRun, wake: Wake): Finding {
   if (!finding.investigated) return finding;
   const cutShort = run.turns.at(-1)?.stopReason === 'max_tokens';
   return { investigated: true, text: shapeAnswer(finding.text, wake.envelope, { cutShort }) };
-}
-
-type Delivery = Pick<InvestigationOutcome, 'dmSent' | 'dmReason' | 'slackTs'>;
-
-async function deliverOrExplain(text: string, workflowId: string): Promise<Delivery> {
-  try {
-    const posted: PostDmResult = await postDm({ text, workflowId });
-    return { dmSent: true, slackTs: posted.ts };
-  } catch (err) {
-    return { dmSent: false, dmReason: deliveryFailureReason(err) };
-  }
 }
 
 function describeOutcome(input: InvestigationInput, run: AgentRun, finding: Finding, text: string, delivery: Delivery): InvestigationOutcome {

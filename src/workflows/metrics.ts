@@ -1,6 +1,7 @@
 import { metricMeter } from '@temporalio/workflow';
 import type { Wake } from '../domain/auditRow';
 import type { ReadBatch } from '../domain/tailTypes';
+import { LATE_AFTER_MS } from '../domain/delivery';
 
 /**
  * probe-wake's own Prometheus counters, emitted through the SDK's workflow
@@ -20,6 +21,8 @@ export const METRIC_NAMES = {
   investigations: 'probe_wake_investigations',
   dmsSent: 'probe_wake_dms_sent',
   dmFailures: 'probe_wake_dm_failures',
+  dmsLate: 'probe_wake_dms_late',
+  dmsUndelivered: 'probe_wake_dms_undelivered',
 } as const;
 
 function count(name: string, value: number, description: string, tags: Record<string, string> = {}): void {
@@ -62,4 +65,14 @@ export function investigationFinished(wake: Wake, outcome: { investigated: boole
   count(METRIC_NAMES.investigations, 1, 'Investigations completed, by outcome and fallback reason', tags);
   if (outcome.dmSent) count(METRIC_NAMES.dmsSent, 1, 'Slack DMs delivered', { probe: wake.probe });
   else count(METRIC_NAMES.dmFailures, 1, 'Investigations whose Slack DM could not be delivered', { probe: wake.probe, reason: outcome.dmReason ?? 'unknown' });
+}
+
+/** From the outbox: a DM reached Slack; a late one (past LATE_AFTER_MS) is counted as such too. */
+export function dmDelivered(lateMs: number): void {
+  if (lateMs >= LATE_AFTER_MS) count(METRIC_NAMES.dmsLate, 1, 'Slack DMs delivered late (Slack was down or refusing)');
+}
+
+/** From the outbox: a DM given up on (past the horizon, or refused by Slack). Alert on any. */
+export function dmUndelivered(reason: string): void {
+  count(METRIC_NAMES.dmsUndelivered, 1, 'Slack DMs given up on; probe-wake redeliver sends them', { reason: reason.split(':')[0] ?? reason });
 }

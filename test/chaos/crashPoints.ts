@@ -86,11 +86,11 @@ export const CRASH_POINTS: CrashPoint[] = [
         eventually(
           async () => {
             const events = await historyOf(lane, hit);
-            if (events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'postDm')) {
-              throw new Error('missed: postDm was scheduled before the kill');
+            if (events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'enqueueDm')) {
+              throw new Error('missed: the DM was handed to the outbox (enqueueDm scheduled) before the kill');
             }
             return activityCompleted(events, hit.activityId)
-              ? `askModel (final answer) completed in ${hit.workflowId} history, postDm not scheduled, pid ${hit.pid} frozen`
+              ? `askModel (final answer) completed in ${hit.workflowId} history, enqueueDm not scheduled, pid ${hit.pid} frozen`
               : undefined;
           },
           HISTORY_TIMEOUT_MS,
@@ -103,11 +103,12 @@ export const CRASH_POINTS: CrashPoint[] = [
     id: 'e',
     title: 'after Slack accepted the post, before postDm completed',
     arm: (lane, targets) => {
-      lane.slack.holdPostsAfterAccepting(targets.length);
+      // The outbox posts one DM at a time: the first post is accepted and its answer held; the rest wait behind it.
+      lane.slack.holdPostsAfterAccepting(1);
       const reached = eventually(
         () => {
           const accepted = targets.filter((t) => lane.dmsOf(t.workflowId).length > 0).length;
-          return accepted === targets.length ? `${accepted} posts accepted by Slack, answers held` : undefined;
+          return accepted >= 1 ? `${accepted} post accepted by Slack, its answer held (the outbox posts one at a time)` : undefined;
         },
         REACH_TIMEOUT_MS,
         'Slack to accept the posts',

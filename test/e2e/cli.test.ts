@@ -20,7 +20,7 @@ describe('probe-wake CLI without a server', () => {
   test('--help exits 0 and lists every command; each command has its own --help', async () => {
     const top = await runCli(['--help'], env);
     expect(top.code).toBe(0);
-    for (const command of ['emit', 'status', 'reset-debounce', 'investigations', 'doctor', 'setup']) expect(top.stdout).toContain(command);
+    for (const command of ['emit', 'status', 'reset-debounce', 'investigations', 'redeliver', 'doctor', 'setup']) expect(top.stdout).toContain(command);
     for (const [command, flag] of [['emit', '--details <json>'], ['status', '--json'], ['reset-debounce', '--category <name>'], ['investigations', '--since <when>'], ['doctor', '--json'], ['setup', '--json']]) {
       const help = await runCli([command!, '--help'], env);
       expect({ command, code: help.code }).toEqual({ command, code: 0 });
@@ -135,14 +135,14 @@ describe('probe-wake CLI against a running probe-wake', () => {
     const run = await cli(['doctor']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    for (const name of ['config', 'temporal', 'search attributes', 'tail workflow', 'slack', 'anthropic', 'audit log']) {
+    for (const name of ['config', 'temporal', 'search attributes', 'tail workflow', 'undelivered DMs', 'slack', 'anthropic', 'audit log']) {
       expect(run.stdout).toMatch(new RegExp(`^OK\\s+${name}\\s`, 'm'));
     }
     expect(run.stdout).toContain('all checks passed');
 
     const checks = json<Check[]>((await cli(['doctor', '--json'])).stdout);
     expect(checks.map((c) => [c.name, c.ok])).toEqual([
-      ['config', true], ['temporal', true], ['search attributes', true], ['tail workflow', true], ['slack', true], ['anthropic', true], ['audit log', true],
+      ['config', true], ['temporal', true], ['search attributes', true], ['tail workflow', true], ['undelivered DMs', true], ['slack', true], ['anthropic', true], ['audit log', true],
     ]);
   });
 
@@ -199,5 +199,28 @@ describe('probe-wake CLI against a running probe-wake', () => {
     const bad = await cli(['setup', '--retention', '2h'], { TEMPORAL_NAMESPACE: 'setup-created' });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--retention "2h"');
+  });
+
+  test('a DM Slack refuses is listed by status, FAILs doctor, and redeliver sends it once Slack takes it', async () => {
+    p.slack.script('chat.postMessage', FakeSlack.platformError('channel_not_found'));
+    const before = p.slack.dms.length;
+    expect((await cli(['emit', '--probe', 'undeliv', '--category', 'dm', '--severity', 'critical'])).code).toBe(0);
+    const status = await eventually(async () => {
+      const run = await cli(['status']);
+      return /UNDELIVERED probe-investigation:undeliv:dm:/.test(run.stdout) ? run : undefined;
+    }, 60_000, 'status to list the undelivered DM');
+    expect(status.stdout).toMatch(/UNDELIVERED probe-investigation:undeliv:dm:\S+: slack_error:channel_not_found/);
+    const doctor = await cli(['doctor']);
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toMatch(/^FAIL\s+undelivered DMs\s+1 DM\(s\) given up on \(slack_error:channel_not_found\)$/m);
+    expect(doctor.stdout).toMatch(/fix: .*probe-wake redeliver/);
+
+    const redeliver = await cli(['redeliver']);
+    expect(redeliver.code).toBe(0);
+    expect(redeliver.stdout).toContain('Queued 1 undelivered DM(s) again');
+    await eventually(() => (p.slack.dms.length === before + 1 ? true : undefined), 60_000, 'the redelivered DM');
+    expect(p.slack.dms.at(-1)!.text).toContain('Probe alert · undeliv');
+    await eventually(async () => ((await cli(['doctor'])).code === 0 ? true : undefined), 30_000, 'doctor to pass again');
+    expect((await cli(['redeliver'])).stdout).toContain('No undelivered DMs.');
   });
 });

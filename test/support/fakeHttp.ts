@@ -48,6 +48,24 @@ export class FakeHttpServer {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /** Stops listening, so connections are refused, until `listenAgain`; the port is kept. */
+  async refuseConnections(): Promise<void> {
+    const port = (this.server?.address() as AddressInfo | null)?.port;
+    if (port !== undefined) this.port = port;
+    await this.stop();
+  }
+
+  async listenAgain(): Promise<void> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+  }
+
+  private port = 0;
+
   async stop(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));

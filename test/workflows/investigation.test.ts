@@ -10,6 +10,10 @@ import { FailureType } from '../../src/domain/failures';
 import type { InvestigationOutcome } from '../../src/api';
 import { mockEngine, MOCK_REQUEST_ID, textTurn } from '../support/engineMocks';
 import { timeSkippingEnv, workflowBundle } from '../support/temporal';
+import { DEFAULT_DELIVERY_HORIZON_MS } from '../../src/domain/delivery';
+import { outboxSettled } from '../support/deliveryMocks';
+import { enqueueDm } from '../../src/activities/enqueueDm';
+import { getOutboxQuery, outboxWorkflowId } from '../../src/workflows/outboxContract';
 
 const wake: Wake = {
   wakeId: 'w-7f3a',
@@ -43,7 +47,7 @@ afterAll(async () => {
 });
 
 /** Runs one investigation against mocked activities; returns the outcome and how often each mock ran. */
-async function investigateWith(investigate: Investigate, postDm: PostDm, appendTelemetry?: AppendTelemetry) {
+async function investigateWith(investigate: Investigate, postDm: PostDm, appendTelemetry?: AppendTelemetry, horizonMs = DEFAULT_DELIVERY_HORIZON_MS) {
   const calls = { investigate: 0, postDm: 0, posted: [] as PostDmInput[], telemetry: [] as TelemetryRow[] };
   const taskQueue = `inv-${++run}`;
   const worker = await Worker.create({
@@ -70,16 +74,29 @@ async function investigateWith(investigate: Investigate, postDm: PostDm, appendT
         calls.posted.push(input);
         return postDm(input);
       },
+      dmDeliverySettings: async () => ({ horizonMs }),
+      enqueueDm,
     },
   });
   const workflowId = `probe-investigation:fly:auth:${taskQueue}`;
-  const outcome = await worker.runUntil(
-    env.client.workflow.execute('probeInvestigationWorkflow', { taskQueue, workflowId, args: [{ wake, windowKey: 'w-7f3a' }] }),
-  );
-  return { outcome: outcome as InvestigationOutcome, calls, workflowId };
+  const { outcome, outbox } = await worker.runUntil(async () => {
+    const result = await env.client.workflow.execute('probeInvestigationWorkflow', { taskQueue, workflowId, args: [{ wake, windowKey: 'w-7f3a' }] });
+    // Queries need the worker: ask the outbox before it stops.
+    const outbox = await env.client.workflow.getHandle(outboxWorkflowId(taskQueue)).query(getOutboxQuery);
+    await outboxSettled(env.client, taskQueue);
+    // One that keeps undelivered DMs stays open, waking on a timer its stopped worker cannot serve: end it.
+    await env.client.workflow.getHandle(outboxWorkflowId(taskQueue)).terminate('test over').catch(() => undefined);
+    return { outcome: result, outbox };
+  });
+  return { outcome: outcome as InvestigationOutcome, calls, workflowId, outbox };
 }
 
-const posted: PostDm = async () => ({ channel: 'D1', ts: '1.000001', alreadyPosted: false });
+const posted0: PostDmResult = { kind: 'posted', channel: 'D1', ts: '1.000001', alreadyPosted: false };
+const posted: PostDm = async () => posted0;
+const answers =
+  (...results: PostDmResult[]): PostDm =>
+  async () =>
+    results.length > 1 ? results.shift()! : results[0]!;
 const fails = (type: string, ...details: unknown[]) => async (): Promise<never> => {
   throw ApplicationFailure.create({ type, message: `mock ${type}`, details, nonRetryable: PERMANENT.has(type) });
 };
@@ -98,6 +115,8 @@ describe('probeInvestigationWorkflow', () => {
       investigated: true,
       dmSent: true,
       slackTs: '1.000001',
+      dmDeliveredAt: expect.any(String),
+      dmLateMs: expect.any(Number),
       text: '🚨 Probe alert · fly\nToken rotated.\nNext step: mint a new token.',
       model: 'claude-haiku-5-5',
       promptVersion: 'test',
@@ -108,7 +127,8 @@ describe('probeInvestigationWorkflow', () => {
       turns: [{ stopReason: 'end_turn', usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 2, cacheWriteTokens: 3 }, costUsd: 0.0042, requestId: MOCK_REQUEST_ID }],
       requestIds: [MOCK_REQUEST_ID],
     });
-    expect(calls.posted).toEqual([{ text: outcome.text, workflowId }]);
+    expect(calls.posted).toEqual([{ text: outcome.text, key: workflowId, checkFirst: false, checkSinceMs: expect.any(Number) }]);
+    expect(outcome.dmLateMs).toBeLessThan(5 * 60_000);
     expect(calls.telemetry.map((row) => row.event)).toEqual(['probe.investigation_started', 'probe.investigation_completed']);
     expect(calls.telemetry[1]).toMatchObject({
       route: 'probe_investigation',
@@ -166,20 +186,52 @@ describe('probeInvestigationWorkflow', () => {
   });
 
   it.each([
-    ['slack_token_missing', FailureType.slackNotConfigured, 'slack_token_missing', 1],
-    ['slack_operator_missing', FailureType.slackNotConfigured, 'slack_operator_missing', 1],
-    ['slack_error:invalid_auth', FailureType.slackPermanent, 'invalid_auth', 1],
-    ['slack_error:channel_not_found', FailureType.slackPermanent, 'channel_not_found', 1],
-    ['slack_error:ratelimited', FailureType.slackTransient, 'ratelimited', 6],
-  ])('completes with dmSent false and dmReason %s', async (dmReason, type, detail, attempts) => {
-    const { outcome, calls } = await investigateWith(async () => answer, fails(type, detail));
+    ['slack_token_missing', { kind: 'notConfigured', reason: 'slack_token_missing' } as const],
+    ['slack_operator_missing', { kind: 'notConfigured', reason: 'slack_operator_missing' } as const],
+  ])('completes with dmSent false and dmReason %s, after one attempt, listing nothing to redeliver', async (dmReason, result) => {
+    const { outcome, calls, outbox } = await investigateWith(async () => answer, answers(result));
     expect(outcome).toMatchObject({ investigated: true, dmSent: false, dmReason });
+    expect(calls.postDm).toBe(1);
+    expect(outbox.undelivered).toEqual([]);
+  });
+
+  it.each([['invalid_auth'], ['channel_not_found']])('a DM Slack refuses for good (%s) is given up at once and listed as undelivered', async (code) => {
+    const { outcome, calls, outbox, workflowId } = await investigateWith(async () => answer, answers({ kind: 'refused', reason: code }));
+    expect(outcome).toMatchObject({ investigated: true, dmSent: false, dmReason: `slack_error:${code}` });
     expect(outcome.slackTs).toBeUndefined();
-    expect(calls.postDm).toBe(attempts);
+    expect(calls.postDm).toBe(1);
+    expect(outbox.undelivered).toEqual([expect.objectContaining({ key: workflowId, reason: `slack_error:${code}` })]);
+  });
+
+  it.each([['ratelimited'], ['rate_limited'], ['message_limit_exceeded']])('%s is transient: retried until Slack takes the DM', async (code) => {
+    const retry: PostDmResult = { kind: 'retry', reason: code, retryAfterMs: 1000, uncertain: false };
+    const { outcome, calls } = await investigateWith(async () => answer, answers(retry, retry, retry, retry, retry, retry, retry, retry, posted0));
+    expect(outcome).toMatchObject({ investigated: true, dmSent: true, slackTs: '1.000001' });
+    expect(calls.postDm).toBe(9);
+    // Nothing may have landed: no look-up before any retry.
+    expect(calls.posted.map((p) => p.checkFirst)).toEqual(Array(9).fill(false));
+  });
+
+  it('an attempt that may have landed makes the next one look first', async () => {
+    const lost: PostDmResult = { kind: 'retry', reason: 'request_error', uncertain: true };
+    const { outcome, calls } = await investigateWith(async () => answer, answers(lost, { kind: 'posted', channel: 'D1', ts: '1.000001', alreadyPosted: true }));
+    expect(outcome).toMatchObject({ dmSent: true, slackTs: '1.000001' });
+    expect(calls.posted.map((p) => p.checkFirst)).toEqual([false, true]);
+  });
+
+  it('gives a DM up only past the horizon: dmSent false, listed as undelivered', async () => {
+    const down: PostDmResult = { kind: 'retry', reason: 'http_503', uncertain: false };
+    const horizonMs = 10 * 60_000;
+    const { outcome, calls, outbox } = await investigateWith(async () => answer, answers(down), undefined, horizonMs);
+    expect(outcome).toMatchObject({ investigated: true, dmSent: false, dmReason: 'past_horizon:http_503' });
+    // Backoff 1, 2, 4 ... 128 s, then capped at 3 min: about ten attempts in ten minutes.
+    expect(calls.postDm).toBeGreaterThanOrEqual(9);
+    expect(calls.postDm).toBeLessThanOrEqual(12);
+    expect(outbox.undelivered).toHaveLength(1);
   });
 
   it('still completes when both the engine and Slack fail', async () => {
-    const { outcome } = await investigateWith(fails('AuthenticationError'), fails(FailureType.slackPermanent, 'account_inactive'));
+    const { outcome } = await investigateWith(fails('AuthenticationError'), answers({ kind: 'refused', reason: 'account_inactive' }));
     expect(outcome).toMatchObject({
       investigated: false,
       reason: 'engine_exception:AuthenticationError',

@@ -5,7 +5,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import type { PostDmResult } from '../../src/activities/postDm';
+import { mockDelivery } from '../support/deliveryMocks';
 import { createReadAuditLog } from '../../src/activities/readAuditLog';
 import { loadConfig } from '../../src/config/config';
 import { ensureTailWorkflow, tailSettingsFrom } from '../../src/runtime/tailWorkflow';
@@ -64,10 +64,7 @@ async function withTail(overrides: Partial<TailSettings>, body: (h: Harness) => 
     activities: {
       readAuditLog: createReadAuditLog(),
       ...mockEngine((wake) => investigated.push(wake.wakeId.slice(idPrefix.length))),
-      postDm: async ({ text }: { text: string }): Promise<PostDmResult> => {
-        posted.push(text);
-        return { channel: 'D1', ts: '1.1', alreadyPosted: false };
-      },
+      ...mockDelivery(({ text }) => posted.push(text)),
     },
   });
   const settings: TailSettings = {

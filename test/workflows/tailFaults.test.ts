@@ -14,7 +14,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Context } from '@temporalio/activity';
 import { Worker } from '@temporalio/worker';
 import { DEFAULT_READ_LIMITS, readAuditBatch, type ReadLimits } from '../../src/activities/auditFile';
-import type { PostDmResult } from '../../src/activities/postDm';
+import { mockDelivery } from '../support/deliveryMocks';
 import { createReadAuditLog, type AuditReader } from '../../src/activities/readAuditLog';
 import { getStateQuery, type TailSettings, type TailStateView } from '../../src/api';
 import { readAsNobody } from '../support/asNobody';
@@ -89,7 +89,7 @@ async function withTail(options: Options, body: (h: Harness) => Promise<void>): 
         investigated.push(wake.wakeId.slice(idPrefix.length));
         children.add(Context.current().info.workflowExecution!.workflowId);
       }),
-      postDm: async (): Promise<PostDmResult> => ({ channel: 'D1', ts: '1.1', alreadyPosted: false }),
+      ...mockDelivery(),
     },
   });
   const settings: TailSettings = {

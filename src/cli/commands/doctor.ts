@@ -1,3 +1,4 @@
+import { readOutbox } from '../outbox';
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import Anthropic from '@anthropic-ai/sdk';
 import { LogLevel, WebClient } from '@slack/web-api';
@@ -69,7 +70,9 @@ async function checkTemporal(config: AppConfig): Promise<Check[]> {
   try {
     const checks: Check[] = [{ name: 'temporal', ok: true, detail: `reachable at ${endpoint.address}, namespace ${endpoint.namespace}` }];
     checks.push(await checkSearchAttributes(connection, endpoint.namespace));
-    checks.push(await checkTail(new Client({ connection, namespace: endpoint.namespace, dataConverter: probeWakeDataConverter(config.codecKeys) }), config));
+    const client = new Client({ connection, namespace: endpoint.namespace, dataConverter: probeWakeDataConverter(config.codecKeys) });
+    checks.push(await checkTail(client, config));
+    checks.push(await checkUndeliveredDms(client, config));
     return checks;
   } finally {
     await connection.close();
@@ -147,6 +150,20 @@ async function failingWorkflowTask(
     ? 'npx probe-wake setup (registers the missing search attributes; the task then succeeds on its next attempt)'
     : 'see the worker logs for this failure and fix its cause; the task retries by itself';
   return { attempt, failure, fix };
+}
+
+/** DMs the outbox gave up on: each is an alert the operator never saw. */
+async function checkUndeliveredDms(client: Client, config: AppConfig): Promise<Check> {
+  const name = 'undelivered DMs';
+  try {
+    const view = await readOutbox(client, config);
+    const undelivered = view?.undelivered ?? [];
+    if (undelivered.length === 0) return { name, ok: true, detail: `none (${view ? `${view.queued} queued` : 'outbox idle'})` };
+    const reasons = [...new Set(undelivered.map((dm) => dm.reason))].join(', ');
+    return { name, ok: false, detail: `${undelivered.length} DM(s) given up on (${reasons})`, fix: 'fix the Slack problem named, then run `probe-wake redeliver`' };
+  } catch (err) {
+    return { name, ok: false, detail: `cannot query the DM outbox: ${errorText(err)}`, fix: 'is a worker running?' };
+  }
 }
 
 async function checkSlack(config: AppConfig): Promise<Check> {

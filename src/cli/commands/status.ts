@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { getStateQuery, type TailStateView } from '../../api';
 import { CliError, cliConfig, errorText, output, withTemporal } from '../context';
+import { readOutbox, renderOutbox } from '../outbox';
 import { formatTable } from '../table';
 import { tailHandle } from '../tail';
 
@@ -20,7 +21,10 @@ export function registerStatus(program: Command): void {
           // A tail whose workflow task fails cannot answer queries: say so in one line, not a stack trace.
           throw new CliError(`cannot query tail ${handle.workflowId} in namespace ${endpoint.namespace}: ${withCause(err)} (\`probe-wake doctor\` shows why)`);
         }
-        output(options.json === true, state, () => renderState(state, `${handle.workflowId} on ${endpoint.address} (namespace ${endpoint.namespace})`));
+        const outbox = await readOutbox(client, config);
+        output(options.json === true, { ...state, outbox: outbox ?? null }, () =>
+          [renderState(state, `${handle.workflowId} on ${endpoint.address} (namespace ${endpoint.namespace})`), ...renderOutbox(outbox)].join('\n'),
+        );
       });
     });
 }

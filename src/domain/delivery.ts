@@ -1,0 +1,52 @@
+/**
+ * Rules of DM delivery through the outbox: pacing, backoff, the horizon and
+ * the late note. Pure: no Temporal, no I/O.
+ */
+
+/** Slack posts about one message a second per channel (https://docs.slack.dev/apis/web-api/rate-limits). */
+export const CHANNEL_POST_INTERVAL_MS = 1_000;
+/** First retry after a transient failure with no Retry-After; doubles per attempt. */
+export const RETRY_INITIAL_MS = 1_000;
+/** Backoff stops growing here, so a DM goes out within a few minutes of Slack coming back. */
+export const RETRY_MAX_INTERVAL_MS = 3 * 60_000;
+/** A DM delivered this long after it was written says so. */
+export const LATE_AFTER_MS = 5 * 60_000;
+export const DEFAULT_DELIVERY_HORIZON_MS = 24 * 3_600_000;
+
+/** Wait before the next attempt: Slack's Retry-After when it gave one, else capped exponential backoff. */
+export function retryDelayMs(failedAttempts: number, retryAfterMs?: number): number {
+  if (retryAfterMs !== undefined && retryAfterMs > 0) return Math.min(retryAfterMs, RETRY_MAX_INTERVAL_MS);
+  const exponent = Math.max(0, failedAttempts - 1);
+  return Math.min(RETRY_INITIAL_MS * 2 ** Math.min(exponent, 20), RETRY_MAX_INTERVAL_MS);
+}
+
+/** When the next post to the channel may go out, given the last one. */
+export function nextPostAtMs(lastPostAtMs: number | undefined): number {
+  return lastPostAtMs === undefined ? 0 : lastPostAtMs + CHANNEL_POST_INTERVAL_MS;
+}
+
+/** "2 h 5 min", "7 min", "45 s". */
+export function formatLateness(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
+}
+
+/** The DM as posted: a late one opens with how late it is. */
+export function textWithLateness(text: string, lateMs: number): string {
+  if (lateMs < LATE_AFTER_MS) return text;
+  return `⏱ Delivered ${formatLateness(lateMs)} late: Slack could not take it when it was written.\n${text}`;
+}
+
+/** `24h`, `90m`, `2d`, `3600s` or bare seconds; undefined when malformed. */
+export function parseDurationMs(value: string): number | undefined {
+  const match = /^([0-9]+(?:\.[0-9]+)?)\s*(s|m|h|d)?$/i.exec(value.trim());
+  if (!match) return undefined;
+  const unit = (match[2] ?? 's').toLowerCase() as 's' | 'm' | 'h' | 'd';
+  const factor = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit];
+  return Math.round(Number(match[1]) * factor);
+}

@@ -1,0 +1,36 @@
+import { formatLateness, LATE_AFTER_MS, nextPostAtMs, parseDurationMs, RETRY_MAX_INTERVAL_MS, retryDelayMs, textWithLateness } from '../../src/domain/delivery';
+import { loadConfig } from '../../src/config/config';
+
+describe('delivery rules', () => {
+  it('backs off 1 s doubling to a 3-minute cap; Slack\'s Retry-After wins when given', () => {
+    expect([1, 2, 3, 4, 8, 9, 50].map((n) => retryDelayMs(n))).toEqual([1_000, 2_000, 4_000, 8_000, 128_000, RETRY_MAX_INTERVAL_MS, RETRY_MAX_INTERVAL_MS]);
+    expect(retryDelayMs(7, 3_000)).toBe(3_000);
+    expect(retryDelayMs(1, 3_600_000)).toBe(RETRY_MAX_INTERVAL_MS);
+  });
+
+  it('paces posts a second apart', () => {
+    expect(nextPostAtMs(undefined)).toBe(0);
+    expect(nextPostAtMs(10_000)).toBe(11_000);
+  });
+
+  it('a late DM says how late; an on-time one is unchanged', () => {
+    expect(textWithLateness('hello', LATE_AFTER_MS - 1)).toBe('hello');
+    expect(textWithLateness('hello', 32 * 60_000)).toBe('⏱ Delivered 32 min late: Slack could not take it when it was written.\nhello');
+    expect(formatLateness(2 * 3_600_000 + 5 * 60_000)).toBe('2 h 5 min');
+    expect(formatLateness(3 * 3_600_000)).toBe('3 h');
+    expect(formatLateness(45_000)).toBe('45 s');
+  });
+
+  it('parses horizons', () => {
+    expect(['24h', '90m', '2d', '3600s', '3600', '1.5h'].map(parseDurationMs)).toEqual([86_400_000, 5_400_000, 172_800_000, 3_600_000, 3_600_000, 5_400_000]);
+    expect(['', 'abc', '-5m', '24 hours', '5w'].map(parseDurationMs)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+  });
+
+  it('PROBE_DM_DELIVERY_HORIZON: default 24 h, validated with a clear error', () => {
+    expect(loadConfig({}).slack.deliveryHorizonMs).toBe(86_400_000);
+    expect(loadConfig({ PROBE_DM_DELIVERY_HORIZON: '2h' }).slack.deliveryHorizonMs).toBe(7_200_000);
+    expect(() => loadConfig({ PROBE_DM_DELIVERY_HORIZON: 'soon' })).toThrow('PROBE_DM_DELIVERY_HORIZON="soon": must be a duration like 24h, 90m, 2d or 3600s (seconds), from 1m to 30d');
+    expect(() => loadConfig({ PROBE_DM_DELIVERY_HORIZON: '10s' })).toThrow('PROBE_DM_DELIVERY_HORIZON="10s"');
+    expect(() => loadConfig({ PROBE_DM_DELIVERY_HORIZON: '40d' })).toThrow('PROBE_DM_DELIVERY_HORIZON="40d"');
+  });
+});
