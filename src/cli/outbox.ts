@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../config/config';
-import { getOutboxQuery, outboxWorkflowId, type OutboxView } from '../workflows/outboxContract';
+import { getOutboxQuery, outboxWorkflowId, type OutboxView } from '../api';
 
 /** The outbox's view, or undefined when none runs (it closes when idle with nothing undelivered). */
 export async function readOutbox(client: Client, config: AppConfig): Promise<OutboxView | undefined> {

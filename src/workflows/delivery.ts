@@ -1,6 +1,6 @@
 import { condition, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { dmReportSignal, enqueueDmSignal, OUTBOX_WORKFLOW_TYPE, outboxWorkflowId, type DmReport, type DmRequest } from './outboxContract';
+import { dmReportSignal, enqueueDmSignal, OUTBOX_WORKFLOW_TYPE, outboxWorkflowId, type DmReport, type DmRequest } from '../api';
 
 /** What the investigation's outcome says about its DM. */
 export interface Delivery {

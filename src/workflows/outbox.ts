@@ -23,7 +23,7 @@ import {
   type DmRequest,
   type OutboxView,
   type UndeliveredDm,
-} from './outboxContract';
+} from '../api';
 
 /** A queued DM and how its delivery is going. */
 interface Pending extends DmRequest {

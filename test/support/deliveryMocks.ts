@@ -1,4 +1,4 @@
-import { outboxWorkflowId } from '../../src/workflows/outboxContract';
+import { outboxWorkflowId } from '../../src/api';
 import type { PostDmInput, PostDmResult } from '../../src/activities/postDm';
 import { DEFAULT_DELIVERY_HORIZON_MS } from '../../src/domain/delivery';
 import { enqueueDm } from '../../src/activities/enqueueDm';

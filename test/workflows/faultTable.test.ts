@@ -23,7 +23,7 @@ import { fixtureWake, flyWake } from '../support/fixtures';
 import { MAX_DM_CHARS } from '../../src/domain/slackText';
 import { timeSkippingEnv, workflowBundle } from '../support/temporal';
 import { outboxSettled } from '../support/deliveryMocks';
-import { outboxWorkflowId } from '../../src/workflows/outboxContract';
+import { outboxWorkflowId } from '../../src/api';
 
 /** Silence and Slack request timeouts short enough that "slower than the timeout" costs a second per attempt. */
 const REQUEST_TIMEOUT_MS = 1000;

@@ -13,7 +13,7 @@ import { timeSkippingEnv, workflowBundle } from '../support/temporal';
 import { DEFAULT_DELIVERY_HORIZON_MS } from '../../src/domain/delivery';
 import { outboxSettled } from '../support/deliveryMocks';
 import { enqueueDm } from '../../src/activities/enqueueDm';
-import { getOutboxQuery, outboxWorkflowId } from '../../src/workflows/outboxContract';
+import { getOutboxQuery, outboxWorkflowId } from '../../src/api';
 
 const wake: Wake = {
   wakeId: 'w-7f3a',

@@ -15,7 +15,7 @@ import { loadConfig } from '../../src/config/config';
 import type { Wake } from '../../src/domain/auditRow';
 import { LATE_AFTER_MS } from '../../src/domain/delivery';
 import type { InvestigationOutcome } from '../../src/api';
-import { outboxWorkflowId } from '../../src/workflows/outboxContract';
+import { outboxWorkflowId } from '../../src/api';
 import { mockEngine, textTurn } from '../support/engineMocks';
 import { outboxSettled } from '../support/deliveryMocks';
 import { FakeSlack } from '../support/fakeSlack';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { outboxWorkflowId, redeliverUpdate } from '../../workflows/outboxContract';
+import { outboxWorkflowId, redeliverUpdate } from '../../api';
 import { cliConfig, output, withTemporal } from '../context';
 import { readOutbox } from '../outbox';
 
