@@ -6,7 +6,7 @@ import { turnText } from '../src/domain/agent';
 import { shapeAnswer } from '../src/domain/answerContract';
 import type { Wake } from '../src/domain/auditRow';
 import { formatDm, type Finding } from '../src/domain/dmText';
-import { completedRow, startedRow } from '../src/domain/telemetryRows';
+import { completedRow, startedRow } from '../src/domain/investigationRows';
 import { investigationWorkflowId, type TailSettings } from '../src/api';
 import { sleep } from './workload';
 
@@ -38,7 +38,7 @@ export function startBaselineLoop(activities: Activities, settings: TailSettings
   const deliver = async (wake: Wake, windowKey: string) => {
     const workflowId = investigationWorkflowId(wake.probe, wake.category, windowKey);
     const startedAt = Date.now();
-    await run(activities.appendTelemetryRow, startedRow(wake, workflowId, startedAt)).catch(() => undefined);
+    await run(activities.appendInvestigationRow, startedRow(wake, workflowId, startedAt)).catch(() => undefined);
     let finding: Finding;
     try {
       const prepared = await run(activities.prepareInvestigation, { wake });
@@ -53,8 +53,8 @@ export function startBaselineLoop(activities: Activities, settings: TailSettings
       () => false,
     );
     const usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
-    const facts = { outcome: finding.investigated ? ('investigated' as const) : ('fallback' as const), dmSent, steps: 1, toolCalls: 0, usage, costUsd: 0, latencyMs: Date.now() - startedAt };
-    await run(activities.appendTelemetryRow, completedRow(wake, workflowId, Date.now(), facts)).catch(() => undefined);
+    const facts = { outcome: finding.investigated ? ('investigated' as const) : ('fallback' as const), dmSent, turnCount: 1, toolCalls: 0, usage, costUsd: 0, latencyMs: Date.now() - startedAt };
+    await run(activities.appendInvestigationRow, completedRow(wake, workflowId, Date.now(), facts)).catch(() => undefined);
   };
 
   const loop = (async () => {

@@ -26,7 +26,7 @@ import { startWorkerProcess, stopOrKill, WORKER_JS, type WorkerProcess } from '.
 import { otherRow, sleep, wakeRow } from './workload';
 
 /** No budget in the bench: what is measured is the pipeline, not the cost ladder. */
-const BENCH_INVESTIGATION = { maxSteps: 4, dailyBudgetUsd: null, reserveUsd: 0 };
+const BENCH_INVESTIGATION = { maxTurns: 4, dailyBudgetUsd: null, reserveUsd: 0 };
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(ROOT, 'bench', 'results');

@@ -99,7 +99,7 @@ async function main(): Promise<void> {
       const handle = await client.workflow.start('probeInvestigationWorkflow', {
         workflowId,
         taskQueue: config.temporal.taskQueue,
-        args: [{ wake: parsed.wake, windowKey: `${parsed.wake.wakeId}-eval-${runId}`, maxSteps: config.investigation.maxSteps }],
+        args: [{ wake: parsed.wake, windowKey: `${parsed.wake.wakeId}-eval-${runId}`, maxTurns: config.investigation.maxTurns }],
       });
       const outcome = (await worker.runUntil(handle.result())) as InvestigationOutcome;
       const transcript = await transcriptOf(client, workflowId);
@@ -181,7 +181,7 @@ function renderScenario(scenario: Scenario, outcome: InvestigationOutcome, trans
     dm ?? `(no DM: ${outcome.dmReason})`,
     '```',
     '',
-    `outcome: ${outcome.investigated ? 'investigated' : `fallback (${outcome.reason})`}; steps ${outcome.steps}; tool calls ${outcome.toolCalls}; ` +
+    `outcome: ${outcome.investigated ? 'investigated' : `fallback (${outcome.reason})`}; turns ${outcome.turnCount}; tool calls ${outcome.toolCalls}; ` +
       `tokens in ${outcome.usage.inputTokens} / out ${outcome.usage.outputTokens} / cache read ${outcome.usage.cacheReadTokens} / cache write ${outcome.usage.cacheWriteTokens}; ` +
       `estimated cost $${outcome.costUsd.toFixed(6)}; model ${outcome.model ?? '-'}; prompt ${outcome.promptVersion ?? '-'}`,
     '',

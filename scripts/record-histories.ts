@@ -15,7 +15,7 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { loadConfig, type AppConfig } from '../src/config/config';
 import { getStateQuery, investigationWorkflowId, IssueCategoryKey, ProbeNameKey, ProbeSeverityKey } from '../src/api';
-import { tailSettingsFrom } from '../src/runtime/tailWorkflow';
+import { tailSettingsFrom } from '../src/client/startTail';
 import { createProbeWakeWorker } from '../src/worker';
 import { FakeAnthropic } from '../test/support/fakeAnthropic';
 import { FakeSlack } from '../test/support/fakeSlack';

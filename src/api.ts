@@ -57,7 +57,7 @@ export interface TailSettings {
 
 /** What each investigation is allowed: turns, and the daily budget the tail enforces at dispatch. */
 export interface InvestigationSettings {
-  maxSteps: number;
+  maxTurns: number;
   /** null: no budget. */
   dailyBudgetUsd: number | null;
   /** Held per running investigation until it reports its real cost. */
@@ -145,7 +145,7 @@ export function settingsProblem(value: unknown): string | undefined {
     [isNumberAtLeast(s.historyEventLimit, 10), 'historyEventLimit must be a number >= 10'],
     [typeof s.waitForGrowth === 'boolean', 'waitForGrowth must be a boolean'],
     [typeof investigation === 'object' && investigation !== null, 'investigation must be an object'],
-    [isNumberAtLeast(investigation?.maxSteps, 1), 'investigation.maxSteps must be a number >= 1'],
+    [isNumberAtLeast(investigation?.maxTurns, 1), 'investigation.maxTurns must be a number >= 1'],
     [investigation?.dailyBudgetUsd === null || isNumberAtLeast(investigation?.dailyBudgetUsd, 0), 'investigation.dailyBudgetUsd must be null or a number >= 0'],
     [isNumberAtLeast(investigation?.reserveUsd, 0), 'investigation.reserveUsd must be a number >= 0'],
     [investigation?.turnTimeoutSeconds === undefined || isNumberAtLeast(investigation?.turnTimeoutSeconds, 10), 'investigation.turnTimeoutSeconds must be a number >= 10'],
@@ -163,7 +163,7 @@ export interface InvestigationInput {
   wake: Wake;
   windowKey: string;
   /** LLM turns allowed; absent on starts by hand: the default. */
-  maxSteps?: number;
+  maxTurns?: number;
   /** One model turn's budget in seconds (askModel's timeouts derive from it); absent: the default. */
   turnTimeoutSeconds?: number;
   /** The cost ladder's decision, made by the tail at dispatch. Absent on starts by hand: no budget applies. */
@@ -195,7 +195,7 @@ export interface InvestigationOutcome {
   model?: string;
   promptVersion?: string;
   /** LLM turns taken and tool calls made. */
-  steps: number;
+  turnCount: number;
   toolCalls: number;
   /** Summed over turns; `turns` has each one. */
   usage: TurnUsage;

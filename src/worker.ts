@@ -10,8 +10,8 @@ import { ClusterChangedError, clusterIdentity, identityChange, watchClusterIdent
 import { failpointFromEnv } from './runtime/failpoints';
 import { logger } from './runtime/logger';
 import { NamespaceNotReady, requireSearchAttributes } from './runtime/searchAttributes';
-import { ensureTailWorkflow } from './runtime/tailWorkflow';
-import { installRuntime } from './runtime/telemetry';
+import { ensureTailWorkflow } from './client/startTail';
+import { installRuntime } from './runtime/sdkRuntime';
 
 export { installRuntime };
 

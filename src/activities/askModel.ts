@@ -8,11 +8,11 @@ import { TOOL_DEFINITIONS } from '../domain/investigationTools';
 import type { Effort } from '../domain/modelFacts';
 import { turnBudgetMs } from '../domain/turnTimeouts';
 import { noFailpoint, type Failpoint } from './failpoint';
-import { engineFailure, StreamStop } from './engineErrors';
+import { modelFailure, StreamStop } from './modelErrors';
 import { startHeartbeating } from './heartbeat';
 import type { PromptTemplate } from './promptTemplate';
 
-export interface EngineSettings {
+export interface ModelSettings {
   apiKey?: string;
   baseUrl?: string;
   model: string;
@@ -47,7 +47,7 @@ export interface AskModelInput {
  * refuses them: https://platform.claude.com/docs/en/models/haiku-5-5/migration-guide).
  * The messages end with a user turn: the prompt, or tool results.
  */
-export function createAskModel(settings: EngineSettings, template: PromptTemplate, failpoint: Failpoint = noFailpoint) {
+export function createAskModel(settings: ModelSettings, template: PromptTemplate, failpoint: Failpoint = noFailpoint) {
   const tools = TOOL_DEFINITIONS.map((tool, index) =>
     index === TOOL_DEFINITIONS.length - 1 ? { ...tool, cache_control: { type: 'ephemeral' as const } } : tool,
   );
@@ -56,7 +56,7 @@ export function createAskModel(settings: EngineSettings, template: PromptTemplat
   return async function askModel({ messages, finalTurn }: AskModelInput): Promise<LlmTurn> {
     // Decided from our own config: without a key the SDK would go looking in a credential chain.
     if (!settings.apiKey) {
-      throw ApplicationFailure.create({ type: FailureType.engineUnavailable, message: 'ANTHROPIC_API_KEY is not set' });
+      throw ApplicationFailure.create({ type: FailureType.modelUnavailable, message: 'ANTHROPIC_API_KEY is not set' });
     }
     const client = (shared ??= new Anthropic({
       apiKey: settings.apiKey,
@@ -87,7 +87,7 @@ export function createAskModel(settings: EngineSettings, template: PromptTemplat
       response = await stream.finalMessage();
       requestId = stream.request_id ?? requestId;
     } catch (err) {
-      throw engineFailure(watch.stopped ?? err, requestId);
+      throw modelFailure(watch.stopped ?? err, requestId);
     } finally {
       watch.close();
       stopHeartbeating();

@@ -1,6 +1,6 @@
 import { watch, promises as fs, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { OWN_ROW_MARKER } from '../domain/telemetryRows';
+import { OWN_ROW_MARKER } from '../domain/investigationRows';
 import type { AuditCursor } from '../domain/tailTypes';
 
 export interface GrowthWaitOptions {
@@ -85,7 +85,7 @@ async function check(file: string, cursor: AuditCursor, scannedTo: number): Prom
     const stat = await handle.stat();
     if (Number(stat.ino) !== cursor.inode) return 'replaced';
     if (stat.size < cursor.offset) return 'replaced';
-    // Only complete lines count, and not the investigations' own telemetry rows: they are no news to
+    // Only complete lines count, and not the investigations' own rows: they are no news to
     // the tail, and waking it for each would cost a read cycle per row. They are consumed by the next read.
     let lineStart = Math.max(scannedTo, cursor.offset);
     let pending = Buffer.alloc(0);

@@ -9,12 +9,12 @@ import { createPrepareInvestigation } from './prepareInvestigation';
 import { loadPromptTemplate, type PromptTemplate } from './promptTemplate';
 import { createReadAuditLog } from './readAuditLog';
 import type { Failpoint } from './failpoint';
-import { createAppendTelemetryRow } from './telemetry';
+import { createAppendInvestigationRow } from './appendInvestigationRow';
 
 export interface ActivityOptions {
   readLimits?: ReadLimits;
   /** Overrides PROBE_INVESTIGATION_SILENCE_SECONDS (tests). */
-  engineSilenceTimeoutMs?: number;
+  modelSilenceTimeoutMs?: number;
   slackRequestTimeoutMs?: number;
   promptTemplate?: PromptTemplate;
   /** Aborted when the worker starts shutting down: ends reads that wait for the audit log to grow. */
@@ -35,7 +35,7 @@ export function createActivities(config: AppConfig, options: ActivityOptions = {
     askModel: createAskModel(
       {
         ...config.anthropic,
-        silenceTimeoutMs: options.engineSilenceTimeoutMs ?? config.anthropic.silenceTimeoutSeconds * 1000,
+        silenceTimeoutMs: options.modelSilenceTimeoutMs ?? config.anthropic.silenceTimeoutSeconds * 1000,
         maxTokens: maxTokensFor(config.anthropic.effort),
         prices: config.investigation.prices,
       },
@@ -43,7 +43,7 @@ export function createActivities(config: AppConfig, options: ActivityOptions = {
       options.failpoint,
     ),
     runInvestigationTool: createRunInvestigationTool(config.auditLogPath),
-    appendTelemetryRow: createAppendTelemetryRow(config.auditLogPath),
+    appendInvestigationRow: createAppendInvestigationRow(config.auditLogPath),
     postDm: createPostDm({ ...config.slack, requestTimeoutMs: options.slackRequestTimeoutMs ?? 15_000 }),
     dmDeliverySettings: createDmDeliverySettings(config.slack.deliveryHorizonMs),
     enqueueDm,

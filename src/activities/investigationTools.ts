@@ -1,6 +1,6 @@
 import { resultRowSchema, wakeRowSchema } from '../domain/auditRow';
 import { checkToolCall, type ToolCall } from '../domain/investigationTools';
-import { COMPLETED_EVENT } from '../domain/telemetryRows';
+import { COMPLETED_EVENT } from '../domain/investigationRows';
 import { recentRows } from './auditBackwards';
 
 export interface ToolRequest {

@@ -38,7 +38,7 @@ export interface AppConfig {
   };
   investigation: {
     /** LLM turns per investigation, tool calls in between. */
-    maxSteps: number;
+    maxTurns: number;
     /** Undefined: no daily budget. */
     dailyBudgetUsd?: number;
     /** USD per million tokens, by model name. */
@@ -274,7 +274,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       silenceTimeoutSeconds: read.number(['PROBE_INVESTIGATION_SILENCE_SECONDS'], DEFAULT_SILENCE_SECONDS, { min: 1, max: 3_600 }),
     },
     investigation: {
-      maxSteps: read.number(['PROBE_INVESTIGATION_MAX_STEPS'], 4, { min: 1, max: 10, integer: true }),
+      maxTurns: read.number(['PROBE_INVESTIGATION_MAX_TURNS'], 4, { min: 1, max: 10, integer: true }),
       dailyBudgetUsd: pick(env, ['PROBE_INVESTIGATION_DAILY_BUDGET_USD'])
         ? read.number(['PROBE_INVESTIGATION_DAILY_BUDGET_USD'], 0, { min: 0, max: 1_000_000 })
         : undefined,

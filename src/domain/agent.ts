@@ -77,8 +77,8 @@ export function turnText(turn: Pick<LlmTurn, 'content'>): string {
     .trim();
 }
 
-/** What to do after the model's `turnsTaken`-th turn, with at most `maxSteps` turns in all. */
-export function nextStep(turn: LlmTurn, turnsTaken: number, maxSteps: number): AgentStep {
+/** What to do after the model's `turnsTaken`-th turn, with at most `maxTurns` turns in all. */
+export function nextStep(turn: LlmTurn, turnsTaken: number, maxTurns: number): AgentStep {
   // https://platform.claude.com/docs/en/models/haiku-5-5/migration-guide: a refusal may follow partial text and has no server-side fallback.
   if (turn.stopReason === 'refusal') return { kind: 'refused' };
   const uses = turn.content.filter((block): block is Extract<AssistantBlock, { type: 'tool_use' }> => block.type === 'tool_use');
@@ -86,7 +86,7 @@ export function nextStep(turn: LlmTurn, turnsTaken: number, maxSteps: number): A
     const text = turnText(turn);
     return text ? { kind: 'answer', text } : { kind: 'empty', stopReason: turn.stopReason };
   }
-  if (turnsTaken >= maxSteps) return { kind: 'capped' };
+  if (turnsTaken >= maxTurns) return { kind: 'capped' };
   return {
     kind: 'tools',
     calls: uses.map((use, index): PlannedToolCall => {
@@ -99,8 +99,8 @@ export function nextStep(turn: LlmTurn, turnsTaken: number, maxSteps: number): A
 }
 
 /** The last allowed turn is asked for text only (tool_choice none). */
-export function isFinalTurn(turnNumber: number, maxSteps: number): boolean {
-  return turnNumber >= maxSteps;
+export function isFinalTurn(turnNumber: number, maxTurns: number): boolean {
+  return turnNumber >= maxTurns;
 }
 
 export function toolResultMessage(results: ToolResultBlock[]): AgentMessage {

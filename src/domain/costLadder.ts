@@ -81,9 +81,9 @@ export function costOf(usage: TurnUsage, modelPrice: ModelPrice | undefined): nu
 }
 
 /** The worst case of one investigation: every turn with a full prompt and a full answer. */
-export function reserveEstimate(price: ModelPrice | undefined, maxSteps: number, maxOutputTokens: number, promptTokens = 6000): number {
+export function reserveEstimate(price: ModelPrice | undefined, maxTurns: number, maxOutputTokens: number, promptTokens = 6000): number {
   if (!price) return 0;
-  return roundUsd((maxSteps * (promptTokens * price.input + maxOutputTokens * price.output)) / 1_000_000);
+  return roundUsd((maxTurns * (promptTokens * price.input + maxOutputTokens * price.output)) / 1_000_000);
 }
 
 /** Grants the next investigation unless it would take today's spend past the budget. */

@@ -4,7 +4,8 @@
  * Kept free of Node imports so workflow code can use it.
  */
 export const FailureType = {
-  engineUnavailable: 'engine_unavailable',
+  /** No model configured. The string is DESIGN's stable reason code, which still says "engine". */
+  modelUnavailable: 'engine_unavailable',
   slackNotConfigured: 'SlackNotConfigured',
   slackPermanent: 'SlackPermanentError',
   slackTransient: 'SlackTransientError',

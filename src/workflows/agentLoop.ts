@@ -19,7 +19,7 @@ import { describeActivityFailure, fallbackReason } from './failureReasons';
 import { fileSteps, FILE_STEP_OPTIONS } from './fileSteps';
 
 /** Fallback reason when the model still wanted tools on its last turn and never wrote any text. */
-export const STEP_CAP_REASON = 'step_cap_reached';
+export const TURN_CAP_REASON = 'turn_cap_reached';
 /** Fallback reason when the model stopped for safety (stop_reason "refusal"); its partial text is never the diagnosis. */
 export const MODEL_REFUSAL_REASON = 'model_refusal';
 
@@ -32,7 +32,7 @@ const { runInvestigationTool } = proxyActivities<Activities>(FILE_STEP_OPTIONS);
  * budget, and heartbeats every second and on every chunk, so a worker that died mid-call costs a
  * retry seconds later instead of at the start-to-close timeout (docs/reliability.md).
  * Which errors are retried is decided per response, as the Anthropic SDK would (x-should-retry,
- * status; engineErrors.ts marks the rest non-retryable); only a missing key is known up front.
+ * status; modelErrors.ts marks the rest non-retryable); only a missing key is known up front.
  */
 function askModelActivity(turnTimeoutSeconds: number | undefined) {
   const timeouts = askModelTimeouts(turnTimeoutSeconds);
@@ -45,7 +45,7 @@ function askModelActivity(turnTimeoutSeconds: number | undefined) {
       backoffCoefficient: 2,
       maximumInterval: '30s',
       maximumAttempts: ASK_MODEL_ATTEMPTS,
-      nonRetryableErrorTypes: [FailureType.engineUnavailable],
+      nonRetryableErrorTypes: [FailureType.modelUnavailable],
     },
   }).askModel;
 }
@@ -64,24 +64,24 @@ export interface AgentRun {
  * Each turn and each tool call is its own activity, so a crash resumes after
  * the last finished one instead of asking the model again.
  */
-export async function runInvestigationAgent(wake: Wake, maxSteps: number, turnTimeoutSeconds?: number): Promise<AgentRun> {
+export async function runInvestigationAgent(wake: Wake, maxTurns: number, turnTimeoutSeconds?: number): Promise<AgentRun> {
   const askModel = askModelActivity(turnTimeoutSeconds);
-  const run: AgentRun = { finding: { investigated: false, reason: STEP_CAP_REASON }, turns: [], toolCalls: 0 };
+  const run: AgentRun = { finding: { investigated: false, reason: TURN_CAP_REASON }, turns: [], toolCalls: 0 };
   let bestText = '';
   try {
     const prepared = await fileSteps.prepareInvestigation({ wake });
     run.promptVersion = prepared.promptVersion;
     const messages: AgentMessage[] = [{ role: 'user', content: prepared.user }];
     for (let turnNumber = 1; ; turnNumber++) {
-      const turn = await askModel({ messages, finalTurn: isFinalTurn(turnNumber, maxSteps) });
+      const turn = await askModel({ messages, finalTurn: isFinalTurn(turnNumber, maxTurns) });
       run.turns.push(turn);
-      const step = nextStep(turn, turnNumber, maxSteps);
+      const step = nextStep(turn, turnNumber, maxTurns);
       // Text from earlier turns is not kept either: a refusal is no diagnosis.
       if (step.kind === 'refused') return { ...run, finding: { investigated: false, reason: MODEL_REFUSAL_REASON } };
       bestText = turnText(turn) || bestText;
       if (step.kind === 'answer') return { ...run, finding: { investigated: true, text: step.text } };
       if (step.kind === 'empty') return { ...run, finding: bestOr(bestText, 'empty_response_text') };
-      if (step.kind === 'capped') return { ...run, finding: bestOr(bestText, STEP_CAP_REASON) };
+      if (step.kind === 'capped') return { ...run, finding: bestOr(bestText, TURN_CAP_REASON) };
       messages.push(assistantMessage(turn));
       messages.push(toolResultMessage(await Promise.all(step.calls.map(runPlannedCall))));
       run.toolCalls += step.calls.length;
@@ -91,7 +91,7 @@ export async function runInvestigationAgent(wake: Wake, maxSteps: number, turnTi
   }
 }
 
-/** engineFailure puts the request-id in the failure's details. */
+/** modelFailure puts the request-id in the failure's details. */
 function failedRequestIdOf(err: unknown): { failedRequestId?: string } {
   const cause = err instanceof ActivityFailure ? err.cause : undefined;
   const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as { requestId?: unknown } | undefined) : undefined;

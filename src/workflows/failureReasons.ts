@@ -17,7 +17,7 @@ export function activityFailureCause(err: unknown): TemporalFailure | Error | un
 export function fallbackReason(err: unknown): string {
   const cause = activityFailureCause(err);
   if (cause instanceof ApplicationFailure) {
-    if (cause.type === FailureType.engineUnavailable) return 'engine_unavailable';
+    if (cause.type === FailureType.modelUnavailable) return 'engine_unavailable';
     return `engine_exception:${cause.type ?? 'Error'}`;
   }
   if (cause instanceof TimeoutFailure) return 'engine_exception:ActivityTimeout';

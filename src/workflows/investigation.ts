@@ -11,7 +11,7 @@ import type { Reservation } from '../domain/costLadder';
 import { shapeAnswer } from '../domain/answerContract';
 import type { Wake } from '../domain/auditRow';
 import { formatDm, type Finding } from '../domain/dmText';
-import { completedRow, startedRow, type TelemetryRow } from '../domain/telemetryRows';
+import { completedRow, startedRow, type InvestigationRow } from '../domain/investigationRows';
 import { runInvestigationAgent, type AgentRun } from './agentLoop';
 import { deliverThroughOutbox, type Delivery } from './delivery';
 import { describeActivityFailure } from './failureReasons';
@@ -20,19 +20,19 @@ import * as metrics from './metrics';
 
 export { fallbackReason } from './failureReasons';
 
-export const DEFAULT_MAX_STEPS = 4;
+export const DEFAULT_MAX_TURNS = 4;
 export const COST_LADDER_REASON = 'cost_ladder_halted';
 
 
 /**
  * One investigation per debounce window:
  * record start → investigate (or halt on budget) → shape → format → deliver → settle spend → record end.
- * Never fails on an engine, Slack or telemetry fault.
+ * Never fails on a model, Slack or audit-log fault.
  */
 export async function probeInvestigationWorkflow(input: InvestigationInput): Promise<InvestigationOutcome> {
   const { wake } = input;
   const workflowId = workflowInfo().workflowId;
-  await appendTelemetry(startedRow(wake, workflowId, Date.now()));
+  await recordInAuditLog(startedRow(wake, workflowId, Date.now()));
   const run = await investigateWithinBudget(input);
   const finding = shapeFinding(run, wake);
   const text = formatDm(wake, finding);
@@ -40,7 +40,7 @@ export async function probeInvestigationWorkflow(input: InvestigationInput): Pro
   const outcome = describeOutcome(input, run, finding, text, delivery);
   recordOutcome(wake, finding, delivery);
   await settleSpend(input.spend, outcome.costUsd);
-  await appendTelemetry(completedRow(wake, workflowId, Date.now(), completedFacts(outcome)));
+  await recordInAuditLog(completedRow(wake, workflowId, Date.now(), completedFacts(outcome)));
   return outcome;
 }
 
@@ -63,7 +63,7 @@ async function investigateWithinBudget(input: InvestigationInput): Promise<Agent
   if (input.spend && !input.spend.granted) {
     return { finding: { investigated: false, reason: COST_LADDER_REASON }, turns: [], toolCalls: 0 };
   }
-  return runInvestigationAgent(input.wake, input.maxSteps ?? DEFAULT_MAX_STEPS, input.turnTimeoutSeconds);
+  return runInvestigationAgent(input.wake, input.maxTurns ?? DEFAULT_MAX_TURNS, input.turnTimeoutSeconds);
 }
 
 /** The answer contract; an answer the model stopped at its token limit is kept, marked as cut short. */
@@ -88,7 +88,7 @@ function describeOutcome(input: InvestigationInput, run: AgentRun, finding: Find
     text,
     model: run.turns.at(-1)?.model,
     promptVersion: run.promptVersion,
-    steps: run.turns.length,
+    turnCount: run.turns.length,
     toolCalls: run.toolCalls,
     usage,
     costUsd,
@@ -126,12 +126,12 @@ async function settleSpend(spend: Reservation | undefined, spentUsd: number): Pr
   }
 }
 
-/** Telemetry is best effort: a full disk or a read-only log must not cost the operator the DM. */
-async function appendTelemetry(row: TelemetryRow): Promise<void> {
+/** Investigation rows are best effort: a full disk or a read-only log must not cost the operator the DM. */
+async function recordInAuditLog(row: InvestigationRow): Promise<void> {
   try {
-    await fileSteps.appendTelemetryRow(row);
+    await fileSteps.appendInvestigationRow(row);
   } catch (err) {
     // Rethrows anything that is not an activity's failure.
-    log.warn('could not append telemetry to the audit log', { event: row.event, error: describeActivityFailure(err) });
+    log.warn('could not append the investigation row to the audit log', { event: row.event, error: describeActivityFailure(err) });
   }
 }

@@ -215,7 +215,7 @@ async function startInvestigations(state: TailState, settings: TailSettings, dis
     try {
       await startChild(probeInvestigationWorkflow, {
         workflowId,
-        args: [{ wake, windowKey, maxSteps: settings.investigation.maxSteps, turnTimeoutSeconds: settings.investigation.turnTimeoutSeconds, spend }],
+        args: [{ wake, windowKey, maxTurns: settings.investigation.maxTurns, turnTimeoutSeconds: settings.investigation.turnTimeoutSeconds, spend }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         staticSummary: card.summary,

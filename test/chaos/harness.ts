@@ -10,7 +10,7 @@ import { loadConfig, type AppConfig } from '../../src/config/config';
 import { getStateQuery, investigationWorkflowId, type InvestigationOutcome } from '../../src/api';
 import { startDevServer, type DevServer } from '../../src/runtime/devServer';
 import { FAILPOINTS_ENV } from '../../src/runtime/failpoints';
-import { ensureTailWorkflow } from '../../src/runtime/tailWorkflow';
+import { ensureTailWorkflow } from '../../src/client/startTail';
 import { resolveTool, TEMPORAL_CLI } from '../../src/runtime/temporalTools';
 import { FakeAnthropic } from '../support/fakeAnthropic';
 import { FakeSlack, type PostedDm } from '../support/fakeSlack';

@@ -10,7 +10,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../../src/config/config';
 import { PROJECT_ROOT } from '../../src/runtime/temporalTools';
-import { ensureTailWorkflow } from '../../src/runtime/tailWorkflow';
+import { ensureTailWorkflow } from '../../src/client/startTail';
 import { createProbeWakeWorker } from '../../src/worker';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../src/api';
 import { eventually } from '../support/poll';

@@ -11,7 +11,7 @@ import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DEFAULT_PRICES, loadConfig, type AppConfig } from '../../src/config/config';
 import { costOf } from '../../src/domain/costLadder';
 import { investigationWorkflowId, type InvestigationOutcome } from '../../src/api';
-import { tailSettingsFrom } from '../../src/runtime/tailWorkflow';
+import { tailSettingsFrom } from '../../src/client/startTail';
 import { createProbeWakeWorker } from '../../src/worker';
 import { FakeAnthropic, FAKE_DIAGNOSIS, toolResultsIn, toolUseMessage } from '../support/fakeAnthropic';
 import type { RecordedRequest } from '../support/fakeHttp';
@@ -88,7 +88,7 @@ describe('investigation agent: tools, step cap, cost ladder, telemetry', () => {
     const handle = await env.client.workflow.start('probeInvestigationWorkflow', {
       workflowId,
       taskQueue: config.temporal.taskQueue,
-      args: [{ wake, windowKey, maxSteps: config.investigation.maxSteps }],
+      args: [{ wake, windowKey, maxTurns: config.investigation.maxTurns }],
     });
     await worker.runUntil(during ? during(worker) : handle.result());
     if (during) {
@@ -104,7 +104,7 @@ describe('investigation agent: tools, step cap, cost ladder, telemetry', () => {
     anthropic.respond = flyAuthAgent;
     const { outcome } = await investigate();
 
-    expect(outcome).toMatchObject({ investigated: true, dmSent: true, steps: 2, toolCalls: 1, promptVersion: 'investigation-v1' });
+    expect(outcome).toMatchObject({ investigated: true, dmSent: true, turnCount: 2, toolCalls: 1, promptVersion: 'investigation-v1' });
     const [first, second] = anthropic.messageRequests;
     expect(first!.body.tool_choice).toEqual({ type: 'auto' });
     const [result] = toolResultsIn(second!);
@@ -138,7 +138,7 @@ describe('investigation agent: tools, step cap, cost ladder, telemetry', () => {
     anthropic.respond = flyAuthAgent;
     const { outcome } = await investigate();
 
-    expect(outcome).toMatchObject({ investigated: true, steps: 2, toolCalls: 1 });
+    expect(outcome).toMatchObject({ investigated: true, turnCount: 2, toolCalls: 1 });
     const [firstAnswer] = anthropic.answers;
     expect(firstAnswer!.content.map((b) => b.type)).toEqual(['thinking', 'tool_use']);
     const sentBack = (anthropic.messageRequests[1]!.body.messages as Array<{ role: string; content: unknown }>)[1]!;
@@ -167,7 +167,7 @@ describe('investigation agent: tools, step cap, cost ladder, telemetry', () => {
     );
     const { outcome } = await investigate();
 
-    expect(outcome).toMatchObject({ investigated: false, reason: 'model_refusal', dmSent: true, steps: 2 });
+    expect(outcome).toMatchObject({ investigated: false, reason: 'model_refusal', dmSent: true, turnCount: 2 });
     expect(outcome.turns.map((t) => t.stopReason)).toEqual(['tool_use', 'refusal']);
     const dm = slack.posted[0]!.text;
     expect(dm).toContain('I was unable to investigate — engine returned: model_refusal');
@@ -180,7 +180,7 @@ describe('investigation agent: tools, step cap, cost ladder, telemetry', () => {
     const started = Date.now();
     const { outcome } = await investigate();
 
-    expect(outcome).toMatchObject({ investigated: true, dmSent: true, steps: 1 });
+    expect(outcome).toMatchObject({ investigated: true, dmSent: true, turnCount: 1 });
     expect(anthropic.messageRequests).toHaveLength(1);
     expect(Date.now() - started).toBeGreaterThanOrEqual(90_000); // it really was that slow
     expect(slack.posted[0]!.text).toContain('Next step: mint a new Fly deploy token');
@@ -208,7 +208,7 @@ describe('investigation agent: tools, step cap, cost ladder, telemetry', () => {
     );
     const { outcome } = await investigate();
 
-    expect(outcome).toMatchObject({ investigated: true, steps: 3, toolCalls: 3 });
+    expect(outcome).toMatchObject({ investigated: true, turnCount: 3, toolCalls: 3 });
     expect(turnNumbers()).toEqual([1, 3, 5]);
     const second = toolResultsIn(anthropic.messageRequests[1]!);
     expect(second.map((r) => JSON.parse(r.content))).toEqual([
@@ -226,25 +226,25 @@ describe('investigation agent: tools, step cap, cost ladder, telemetry', () => {
     anthropic.script('/v1/messages', FakeAnthropic.toolUse([call]), FakeAnthropic.text('Could not look further.\nNext step: check Fly.'));
     const { outcome } = await investigate();
 
-    expect(outcome).toMatchObject({ investigated: true, steps: 2, toolCalls: 1 });
+    expect(outcome).toMatchObject({ investigated: true, turnCount: 2, toolCalls: 1 });
     const [result] = toolResultsIn(anthropic.messageRequests[1]!);
     expect(result).toMatchObject({ is_error: true, content: expect.stringMatching(error) });
   });
 
-  it('a model that never stops calling tools: capped at PROBE_INVESTIGATION_MAX_STEPS turns, the last one text-only', async () => {
+  it('a model that never stops calling tools: capped at PROBE_INVESTIGATION_MAX_TURNS turns, the last one text-only', async () => {
     anthropic.respond = () => ({ kind: 'ok', body: toolUseMessage([{ name: 'latest_status_all_probes', input: {} }]) });
-    const { outcome } = await investigate(configFor({ PROBE_INVESTIGATION_MAX_STEPS: '3' }));
+    const { outcome } = await investigate(configFor({ PROBE_INVESTIGATION_MAX_TURNS: '3' }));
 
-    expect(outcome).toMatchObject({ investigated: false, reason: 'step_cap_reached', dmSent: true, steps: 3, toolCalls: 2 });
+    expect(outcome).toMatchObject({ investigated: false, reason: 'turn_cap_reached', dmSent: true, turnCount: 3, toolCalls: 2 });
     expect(anthropic.messageRequests.map((r) => r.body.tool_choice)).toEqual([{ type: 'auto' }, { type: 'auto' }, { type: 'none' }]);
-    expect(slack.posted[0]!.text).toContain('I was unable to investigate — engine returned: step_cap_reached');
+    expect(slack.posted[0]!.text).toContain('I was unable to investigate — engine returned: turn_cap_reached');
   });
 
   it('capped with some text along the way: the DM uses the best text so far', async () => {
     anthropic.respond = () => ({ kind: 'ok', body: toolUseMessage([{ name: 'latest_status_all_probes', input: {} }], 'Fly rejects the token.') });
-    const { outcome } = await investigate(configFor({ PROBE_INVESTIGATION_MAX_STEPS: '2' }));
+    const { outcome } = await investigate(configFor({ PROBE_INVESTIGATION_MAX_TURNS: '2' }));
 
-    expect(outcome).toMatchObject({ investigated: true, steps: 2 });
+    expect(outcome).toMatchObject({ investigated: true, turnCount: 2 });
     expect(slack.posted[0]!.text).toMatch(/^🚨 Probe alert · fly\nFly rejects the token\.\nAuto-fix .* disabled.*\nNext step: /);
   });
 
@@ -263,7 +263,7 @@ describe('investigation agent: tools, step cap, cost ladder, telemetry', () => {
       worker.shutdown();
     });
 
-    expect(outcome).toMatchObject({ investigated: true, dmSent: true, steps: 2, toolCalls: 1 });
+    expect(outcome).toMatchObject({ investigated: true, dmSent: true, turnCount: 2, toolCalls: 1 });
     // Turn 1 was asked once; turn 2 twice (the interrupted attempt and its retry).
     expect(turnNumbers()).toEqual([1, 3, 3]);
     expect(slack.posted).toHaveLength(1);
@@ -304,7 +304,7 @@ describe('investigation agent: tools, step cap, cost ladder, telemetry', () => {
       dm_sent: true,
       model: 'claude-haiku-5-5',
       prompt_version: 'investigation-v1',
-      steps: 2,
+      turnCount: 2,
       tool_calls: 1,
       tokens: { input: outcome.usage.inputTokens, output: outcome.usage.outputTokens, cache_read: outcome.usage.cacheReadTokens, cache_write: outcome.usage.cacheWriteTokens },
       cost_usd: outcome.costUsd,

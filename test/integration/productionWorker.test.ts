@@ -197,7 +197,7 @@ describe('node lib/worker.js (production entry)', () => {
     const scheduled = (events ?? []).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
     // telemetry (started row) and prepare ran as local activities, recorded as markers; then the slow model turn
     // was scheduled, started and completed; nothing failed or cancelled.
-    expect(localActivitiesRecorded(events ?? [])).toEqual(['appendTelemetryRow', 'prepareInvestigation']);
+    expect(localActivitiesRecorded(events ?? [])).toEqual(['appendInvestigationRow', 'prepareInvestigation']);
     expect(scheduled).toEqual(['askModel']);
     expect(activityEvents).toEqual(scheduled.flatMap(() => ['EVENT_TYPE_ACTIVITY_TASK_SCHEDULED', 'EVENT_TYPE_ACTIVITY_TASK_STARTED', 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED']));
     expect((await handle.describe()).status.name).toBe('RUNNING');

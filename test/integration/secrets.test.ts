@@ -17,7 +17,7 @@ import { startCodecServer } from '../../src/codec/codecServer';
 import { probeWakeDataConverter } from '../../src/codec/dataConverter';
 import { loadConfig } from '../../src/config/config';
 import { investigationWorkflowId, type InvestigationOutcome } from '../../src/api';
-import { tailSettingsFrom } from '../../src/runtime/tailWorkflow';
+import { tailSettingsFrom } from '../../src/client/startTail';
 import { createProbeWakeWorker } from '../../src/worker';
 import { FakeAnthropic, FAKE_DIAGNOSIS } from '../support/fakeAnthropic';
 import { FakeSlack } from '../support/fakeSlack';

@@ -14,7 +14,7 @@ import { costOf } from '../../src/domain/costLadder';
 import { getStateQuery, type InvestigationOutcome, InvestigationOutcomeKey, investigationWorkflowId, IssueCategoryKey, ProbeNameKey, ProbeSeverityKey } from '../../src/api';
 import { loadPromptTemplate } from '../../src/activities/promptTemplate';
 import { TOOL_DEFINITIONS } from '../../src/domain/investigationTools';
-import { tailSettingsFrom } from '../../src/runtime/tailWorkflow';
+import { tailSettingsFrom } from '../../src/client/startTail';
 import { createProbeWakeWorker } from '../../src/worker';
 import { FakeAnthropic, FAKE_DIAGNOSIS } from '../support/fakeAnthropic';
 import { FakeSlack, FAKE_DM_CHANNEL } from '../support/fakeSlack';
@@ -139,7 +139,7 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
       text: HAPPY_TEXT,
       model: 'claude-haiku-5-5', // what the fake answered with, not what was asked for
       promptVersion: 'investigation-v1',
-      steps: 1,
+      turnCount: 1,
       toolCalls: 0,
       usage: answeredUsage(),
       // At the default list price of the model that answered (claude-haiku-5-5), as the fake counted the tokens.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig, type AppConfig } from '../../src/config/config';
-import { ensureTailWorkflow, tailSettingsFrom } from '../../src/runtime/tailWorkflow';
+import { ensureTailWorkflow, tailSettingsFrom } from '../../src/client/startTail';
 import { createProbeWakeWorker } from '../../src/worker';
 import { getStateQuery, type TailStateView } from '../../src/api';
 import { FakeAnthropic } from './fakeAnthropic';

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { recentRows, scanBackwards } from '../../src/activities/auditBackwards';
-import { createAppendTelemetryRow } from '../../src/activities/telemetry';
+import { createAppendInvestigationRow } from '../../src/activities/appendInvestigationRow';
 import { parseAuditLine } from '../../src/domain/auditRow';
-import { startedRow } from '../../src/domain/telemetryRows';
+import { startedRow } from '../../src/domain/investigationRows';
 import { flyWake } from '../support/fixtures';
 
 let dir: string;
@@ -58,12 +58,12 @@ describe('scanBackwards', () => {
   });
 });
 
-describe('appendTelemetryRow', () => {
+describe('appendInvestigationRow', () => {
   const attempt = (n: number) => new MockActivityEnvironment({ attempt: n });
 
   it('appends once per event and workflow ID however often it is retried, and the tail sees no wake in it', async () => {
     writeFileSync(file, '{"ts":"2026-11-23T10:14:58.004Z","event":"probe.result","probe":"doppler","status":"healthy"}\n');
-    const append = createAppendTelemetryRow(file);
+    const append = createAppendInvestigationRow(file);
     const row = startedRow(flyWake(), 'probe-investigation:fly:auth:w-7f3a', Date.parse('2026-11-29T05:00:00Z'));
     expect(await attempt(1).run(append, row)).toEqual({ appended: true });
     appendFileSync(file, '{"ts":"2026-11-23T10:15:00.000Z","event":"other.event"}\n');
@@ -81,7 +81,7 @@ describe('appendTelemetryRow', () => {
   });
 
   it('a first attempt does not scan the log: it cannot have written before', async () => {
-    const append = createAppendTelemetryRow(file);
+    const append = createAppendInvestigationRow(file);
     const row = startedRow(flyWake(), 'probe-investigation:fly:auth:w-7f3a', 0);
     await attempt(1).run(append, row);
     await attempt(1).run(append, row);
@@ -89,7 +89,7 @@ describe('appendTelemetryRow', () => {
   });
 
   it('a local activity looks even on attempt 1: one lost with its worker before its result was recorded runs again from 1', async () => {
-    const append = createAppendTelemetryRow(file);
+    const append = createAppendInvestigationRow(file);
     const row = startedRow(flyWake(), 'probe-investigation:fly:auth:w-7f3a', 0);
     const local = new MockActivityEnvironment({ attempt: 1, isLocal: true });
     expect(await local.run(append, row)).toEqual({ appended: true });

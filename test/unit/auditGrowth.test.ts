@@ -5,7 +5,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { waitForNewLine } from '../../src/activities/auditGrowth';
 import { createReadAuditLog } from '../../src/activities/readAuditLog';
 import type { AuditCursor, ReadBatch, ReadRequest } from '../../src/domain/tailTypes';
-import { startedRow } from '../../src/domain/telemetryRows';
+import { startedRow } from '../../src/domain/investigationRows';
 
 const wakeRow = (id: string) =>
   `{"ts":"2026-11-23T10:15:02.113Z","event":"probe.wake_requested","wake_id":"${id}","probe":"fly","issue_category":"auth","severity":"critical"}\n`;

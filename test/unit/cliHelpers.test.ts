@@ -72,7 +72,7 @@ describe('status: spend line', () => {
       searchAttributes: true,
       historyEventLimit: 5000,
       waitForGrowth: true,
-      investigation: { maxSteps: 4, dailyBudgetUsd: 5, reserveUsd: 0.036 },
+      investigation: { maxTurns: 4, dailyBudgetUsd: 5, reserveUsd: 0.036 },
     },
     spendToday: { day: '2026-11-29', spentUsd: 0.0123, reservedUsd: 0.072, halted: 2, budgetUsd: 5 },
   };

@@ -100,7 +100,7 @@ describe('loadConfig', () => {
 describe('loadConfig: investigation budget and prices', () => {
   it('defaults to 4 steps, no budget and the default model priced', () => {
     const { investigation } = load({});
-    expect(investigation.maxSteps).toBe(4);
+    expect(investigation.maxTurns).toBe(4);
     expect(investigation.dailyBudgetUsd).toBeUndefined();
     // claude-haiku-5-5's list prices, both prompt-length bands (platform.claude.com/docs/en/models/haiku-5-5/overview).
     expect(investigation.prices[DEFAULT_MODEL]).toEqual({
@@ -142,17 +142,17 @@ describe('loadConfig: investigation budget and prices', () => {
 
   it('reads steps, budget and extra prices', () => {
     const { investigation } = load({
-      PROBE_INVESTIGATION_MAX_STEPS: '2',
+      PROBE_INVESTIGATION_MAX_TURNS: '2',
       PROBE_INVESTIGATION_DAILY_BUDGET_USD: '2.50',
       PROBE_MODEL_PRICES: '{"claude-big-5":{"input":3,"output":15}}',
     });
-    expect(investigation).toMatchObject({ maxSteps: 2, dailyBudgetUsd: 2.5 });
+    expect(investigation).toMatchObject({ maxTurns: 2, dailyBudgetUsd: 2.5 });
     expect(investigation.prices['claude-big-5']).toEqual({ input: 3, output: 15, cacheRead: 0, cacheWrite: 0 });
     expect(investigation.prices[DEFAULT_MODEL]).toBeDefined();
   });
 
   it.each<[Record<string, string>, RegExp]>([
-    [{ PROBE_INVESTIGATION_MAX_STEPS: '0' }, /PROBE_INVESTIGATION_MAX_STEPS="0": must be an integer from 1 to 10/],
+    [{ PROBE_INVESTIGATION_MAX_TURNS: '0' }, /PROBE_INVESTIGATION_MAX_TURNS="0": must be an integer from 1 to 10/],
     [{ PROBE_INVESTIGATION_DAILY_BUDGET_USD: '-1' }, /PROBE_INVESTIGATION_DAILY_BUDGET_USD="-1"/],
     [{ PROBE_MODEL_PRICES: 'cheap' }, /PROBE_MODEL_PRICES: must be JSON like/],
     [{ PROBE_MODEL_PRICES: '{"m":{"input":"1","output":5}}' }, /entry "m" is not/],

@@ -8,7 +8,7 @@ const valid: TailSettings = {
   searchAttributes: true,
   historyEventLimit: 5000,
   waitForGrowth: true,
-  investigation: { maxSteps: 4, dailyBudgetUsd: null, reserveUsd: 0.036 },
+  investigation: { maxTurns: 4, dailyBudgetUsd: null, reserveUsd: 0.036 },
 };
 
 describe('settingsProblem (updateSettings signal input)', () => {
@@ -27,7 +27,7 @@ describe('settingsProblem (updateSettings signal input)', () => {
     ['missing replay flag', { ...valid, replayFromStart: undefined }, /replayFromStart/],
     ['tiny history limit', { ...valid, historyEventLimit: 1 }, /historyEventLimit/],
     ['no investigation settings', { ...valid, investigation: undefined }, /investigation must be an object/],
-    ['zero steps', { ...valid, investigation: { ...valid.investigation, maxSteps: 0 } }, /maxSteps/],
+    ['zero steps', { ...valid, investigation: { ...valid.investigation, maxTurns: 0 } }, /maxTurns/],
     ['budget as a string', { ...valid, investigation: { ...valid.investigation, dailyBudgetUsd: '5' } }, /dailyBudgetUsd/],
     ['negative reserve', { ...valid, investigation: { ...valid.investigation, reserveUsd: -1 } }, /reserveUsd/],
   ])('refuses %s', (_label, input, problem) => {

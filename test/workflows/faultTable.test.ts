@@ -77,7 +77,7 @@ async function investigate(anthropicUrl = anthropicBase, wake = flyWake()): Prom
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities(config, { engineSilenceTimeoutMs: REQUEST_TIMEOUT_MS, slackRequestTimeoutMs: REQUEST_TIMEOUT_MS }),
+    activities: createActivities(config, { modelSilenceTimeoutMs: REQUEST_TIMEOUT_MS, slackRequestTimeoutMs: REQUEST_TIMEOUT_MS }),
   });
   return worker.runUntil(async () => {
     const outcome = (await env.client.workflow.execute('probeInvestigationWorkflow', {

@@ -4,11 +4,11 @@ import { Worker } from '@temporalio/worker';
 import type { AskModelInput } from '../../src/activities/askModel';
 import type { PostDmInput, PostDmResult } from '../../src/activities/postDm';
 import type { LlmTurn } from '../../src/domain/agent';
-import type { TelemetryRow } from '../../src/domain/telemetryRows';
+import type { InvestigationRow } from '../../src/domain/investigationRows';
 import type { Wake } from '../../src/domain/auditRow';
 import { FailureType } from '../../src/domain/failures';
 import type { InvestigationOutcome } from '../../src/api';
-import { mockEngine, MOCK_REQUEST_ID, textTurn } from '../support/engineMocks';
+import { mockModel, MOCK_REQUEST_ID, textTurn } from '../support/modelMocks';
 import { timeSkippingEnv, workflowBundle } from '../support/temporal';
 import { DEFAULT_DELIVERY_HORIZON_MS } from '../../src/domain/delivery';
 import { outboxSettled } from '../support/deliveryMocks';
@@ -34,7 +34,7 @@ const answer: LlmTurn = textTurn('Token rotated.\nNext step: mint a new token.',
 });
 
 type Investigate = (input: AskModelInput) => Promise<LlmTurn>;
-type AppendTelemetry = (row: TelemetryRow) => Promise<{ appended: boolean }>;
+type AppendTelemetry = (row: InvestigationRow) => Promise<{ appended: boolean }>;
 type PostDm = (input: PostDmInput) => Promise<PostDmResult>;
 
 let env: TestWorkflowEnvironment;
@@ -48,7 +48,7 @@ afterAll(async () => {
 
 /** Runs one investigation against mocked activities; returns the outcome and how often each mock ran. */
 async function investigateWith(investigate: Investigate, postDm: PostDm, appendTelemetry?: AppendTelemetry, horizonMs = DEFAULT_DELIVERY_HORIZON_MS) {
-  const calls = { investigate: 0, postDm: 0, posted: [] as PostDmInput[], telemetry: [] as TelemetryRow[] };
+  const calls = { investigate: 0, postDm: 0, posted: [] as PostDmInput[], telemetry: [] as InvestigationRow[] };
   const taskQueue = `inv-${++run}`;
   const worker = await Worker.create({
     connection: env.nativeConnection,
@@ -58,14 +58,14 @@ async function investigateWith(investigate: Investigate, postDm: PostDm, appendT
       readAuditLog: async () => {
         throw new Error('not used');
       },
-      ...mockEngine(
+      ...mockModel(
         () => undefined,
         async (input: AskModelInput) => {
           calls.investigate += 1;
           return investigate(input);
         },
       ),
-      appendTelemetryRow: async (row: TelemetryRow) => {
+      appendInvestigationRow: async (row: InvestigationRow) => {
         calls.telemetry.push(row);
         return appendTelemetry ? appendTelemetry(row) : { appended: true };
       },
@@ -120,7 +120,7 @@ describe('probeInvestigationWorkflow', () => {
       text: '🚨 Probe alert · fly\nToken rotated.\nNext step: mint a new token.',
       model: 'claude-haiku-5-5',
       promptVersion: 'test',
-      steps: 1,
+      turnCount: 1,
       toolCalls: 0,
       usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 2, cacheWriteTokens: 3 },
       costUsd: 0.0042,
@@ -148,7 +148,7 @@ describe('probeInvestigationWorkflow', () => {
 
   it('falls back with empty_response_text when the model answers nothing, after one request', async () => {
     const { outcome, calls } = await investigateWith(async () => textTurn('', { stopReason: 'max_tokens' }), posted);
-    expect(outcome).toMatchObject({ investigated: false, reason: 'empty_response_text', dmSent: true, steps: 1 });
+    expect(outcome).toMatchObject({ investigated: false, reason: 'empty_response_text', dmSent: true, turnCount: 1 });
     expect(calls.investigate).toBe(1);
   });
 
@@ -160,7 +160,7 @@ describe('probeInvestigationWorkflow', () => {
   });
 
   it.each([
-    ['engine_unavailable', FailureType.engineUnavailable, 1],
+    ['engine_unavailable', FailureType.modelUnavailable, 1],
     ['engine_exception:AuthenticationError', 'AuthenticationError', 1],
     ['engine_exception:BadRequestError', 'BadRequestError', 1],
     // retryable: all four attempts are spent before falling back

@@ -16,7 +16,7 @@ import type { Wake } from '../../src/domain/auditRow';
 import { LATE_AFTER_MS } from '../../src/domain/delivery';
 import type { InvestigationOutcome } from '../../src/api';
 import { outboxWorkflowId } from '../../src/api';
-import { mockEngine, textTurn } from '../support/engineMocks';
+import { mockModel, textTurn } from '../support/modelMocks';
 import { outboxSettled } from '../support/deliveryMocks';
 import { FakeSlack } from '../support/fakeSlack';
 import { timeSkippingEnv, workflowBundle } from '../support/temporal';
@@ -59,7 +59,7 @@ async function investigations(count: number, during?: (ids: string[], start: (fr
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: { ...createActivities(config, { slackRequestTimeoutMs: 1000 }), ...mockEngine(() => undefined, async () => textTurn('Token rotated.\nNext step: mint one.')) },
+    activities: { ...createActivities(config, { slackRequestTimeoutMs: 1000 }), ...mockModel(() => undefined, async () => textTurn('Token rotated.\nNext step: mint one.')) },
   });
   const handles: Array<{ result(): Promise<unknown> }> = [];
   const ids: string[] = [];

@@ -8,9 +8,9 @@ import { Worker } from '@temporalio/worker';
 import { mockDelivery } from '../support/deliveryMocks';
 import { createReadAuditLog } from '../../src/activities/readAuditLog';
 import { loadConfig } from '../../src/config/config';
-import { ensureTailWorkflow, tailSettingsFrom } from '../../src/runtime/tailWorkflow';
+import { ensureTailWorkflow, tailSettingsFrom } from '../../src/client/startTail';
 import { getStateQuery, recordSpendSignal, resetDebounceSignal, type TailSettings, type TailStateView, updateSettingsUpdate } from '../../src/api';
-import { mockEngine } from '../support/engineMocks';
+import { mockModel } from '../support/modelMocks';
 import { timeSkippingEnv, workflowBundle } from '../support/temporal';
 import { eventually } from '../support/poll';
 
@@ -63,7 +63,7 @@ async function withTail(overrides: Partial<TailSettings>, body: (h: Harness) => 
     workflowBundle: await workflowBundle(),
     activities: {
       readAuditLog: createReadAuditLog(),
-      ...mockEngine((wake) => investigated.push(wake.wakeId.slice(idPrefix.length))),
+      ...mockModel((wake) => investigated.push(wake.wakeId.slice(idPrefix.length))),
       ...mockDelivery(({ text }) => posted.push(text)),
     },
   });
@@ -76,7 +76,7 @@ async function withTail(overrides: Partial<TailSettings>, body: (h: Harness) => 
     searchAttributes: false,
     historyEventLimit: 5000,
     waitForGrowth: true,
-    investigation: { maxSteps: 4, dailyBudgetUsd: null, reserveUsd: 0.01 },
+    investigation: { maxTurns: 4, dailyBudgetUsd: null, reserveUsd: 0.01 },
     ...overrides,
   };
   const handle = await env.client.workflow.start('probeTailWorkflow', { taskQueue, workflowId: `probe-tail-${taskQueue}`, args: [{ settings }] });
@@ -198,7 +198,7 @@ describe('probeTailWorkflow', () => {
 
   it('cost ladder: halts investigations past the daily budget, releases reservations as they settle', async () => {
     // Two reservations of 0.01 fit under 0.025; the third would not.
-    const investigation = { maxSteps: 4, dailyBudgetUsd: 0.025, reserveUsd: 0.01 };
+    const investigation = { maxTurns: 4, dailyBudgetUsd: 0.025, reserveUsd: 0.01 };
     await withTail({ debounce: { windowSeconds: 0, bypassCritical: false }, investigation }, async (h) => {
       h.append(wakeRow('w-1'), wakeRow('w-2'), wakeRow('w-3'));
       await eventually(async () => (h.posted.length === 3 ? true : undefined), 30_000, '3 DMs');
@@ -219,7 +219,7 @@ describe('probeTailWorkflow', () => {
   });
 
   it('cost ladder: a budget of 0 halts every investigation, which still DMs the facts', async () => {
-    await withTail({ investigation: { maxSteps: 4, dailyBudgetUsd: 0, reserveUsd: 0.01 } }, async (h) => {
+    await withTail({ investigation: { maxTurns: 4, dailyBudgetUsd: 0, reserveUsd: 0.01 } }, async (h) => {
       h.append(wakeRow('w-1'));
       await eventually(async () => (h.posted.length === 1 ? true : undefined), 30_000, 'the DM');
       expect(h.investigated).toEqual([]);
@@ -312,7 +312,7 @@ describe('probeTailWorkflow', () => {
   });
 
   it('settles a typed spend report (reservation and real cost) into the ledger', async () => {
-    await withTail({ investigation: { maxSteps: 4, dailyBudgetUsd: 1, reserveUsd: 0.01 } }, async (h) => {
+    await withTail({ investigation: { maxTurns: 4, dailyBudgetUsd: 1, reserveUsd: 0.01 } }, async (h) => {
       const { day } = (await h.state()).spendToday;
       // As an investigation reports it: the tail's reservation and what was really spent.
       await h.handle.signal(recordSpendSignal, { reservation: { granted: true, day, reservedUsd: 0 }, spentUsd: 0.25 });

@@ -18,7 +18,7 @@ import { mockDelivery } from '../support/deliveryMocks';
 import { createReadAuditLog, type AuditReader } from '../../src/activities/readAuditLog';
 import { getStateQuery, type TailSettings, type TailStateView } from '../../src/api';
 import { readAsNobody } from '../support/asNobody';
-import { mockEngine } from '../support/engineMocks';
+import { mockModel } from '../support/modelMocks';
 import { timeSkippingEnv, workflowBundle } from '../support/temporal';
 import { eventually } from '../support/poll';
 
@@ -85,7 +85,7 @@ async function withTail(options: Options, body: (h: Harness) => Promise<void>): 
           reads += 1;
         }
       }),
-      ...mockEngine((wake) => {
+      ...mockModel((wake) => {
         investigated.push(wake.wakeId.slice(idPrefix.length));
         children.add(Context.current().info.workflowExecution!.workflowId);
       }),
@@ -96,7 +96,7 @@ async function withTail(options: Options, body: (h: Harness) => Promise<void>): 
     auditLogPath: log,
     pollSeconds: POLL_SECONDS,
     debounce: { windowSeconds: 0, bypassCritical: false },
-    investigation: { maxSteps: 4, dailyBudgetUsd: null, reserveUsd: 0 },
+    investigation: { maxTurns: 4, dailyBudgetUsd: null, reserveUsd: 0 },
     // Plain polling: each tick is driven by jumping the server's clock past the poll timer.
     waitForGrowth: false,
     replayFromStart: false,

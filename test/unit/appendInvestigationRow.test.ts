@@ -2,9 +2,9 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { AUDIT_LOG_MID_ROW, createAppendTelemetryRow, endsAtRowBoundary } from '../../src/activities/telemetry';
+import { AUDIT_LOG_MID_ROW, createAppendInvestigationRow, endsAtRowBoundary } from '../../src/activities/appendInvestigationRow';
 import { parseAuditLine } from '../../src/domain/auditRow';
-import { startedRow } from '../../src/domain/telemetryRows';
+import { startedRow } from '../../src/domain/investigationRows';
 import { flyWake } from '../support/fixtures';
 
 let dir: string;
@@ -18,13 +18,13 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const PROBE_ROW = '{"ts":"2026-11-23T10:14:58.004Z","event":"probe.result","probe":"doppler","status":"healthy","summary":"all 14 secrets readable"}';
 const row = () => startedRow(flyWake(), 'probe-investigation:fly:auth:w-7f3a', Date.parse('2026-11-29T05:00:00Z'));
 
-describe('appendTelemetryRow never appends into a probe mid-row', () => {
+describe('appendInvestigationRow never appends into a probe mid-row', () => {
   it('a probe writes half a row, the append waits, the probe finishes, and both rows parse', async () => {
     writeFileSync(file, `${PROBE_ROW}\n`);
     const half = Math.floor(PROBE_ROW.length / 2);
     appendFileSync(file, PROBE_ROW.slice(0, half)); // the probe, mid-row
     let appended = false;
-    const append = new MockActivityEnvironment({ attempt: 1 }).run(createAppendTelemetryRow(file), row()).then((result) => {
+    const append = new MockActivityEnvironment({ attempt: 1 }).run(createAppendInvestigationRow(file), row()).then((result) => {
       appended = true;
       return result;
     });
@@ -43,7 +43,7 @@ describe('appendTelemetryRow never appends into a probe mid-row', () => {
 
   it('a row never finished within the wait: a retryable AuditLogMidRow failure, nothing written', async () => {
     writeFileSync(file, PROBE_ROW.slice(0, 20));
-    await expect(new MockActivityEnvironment({ attempt: 1 }).run(createAppendTelemetryRow(file), row())).rejects.toMatchObject({
+    await expect(new MockActivityEnvironment({ attempt: 1 }).run(createAppendInvestigationRow(file), row())).rejects.toMatchObject({
       type: AUDIT_LOG_MID_ROW,
       nonRetryable: false,
     });

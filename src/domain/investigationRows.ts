@@ -12,7 +12,7 @@ export const COMPLETED_EVENT = 'probe.investigation_completed';
 /** How our own rows read in the log (JSON.stringify writes this exact text), so the tail's wait can skip them. */
 export const OWN_ROW_MARKER = `"route":"${INVESTIGATION_ROUTE}"`;
 
-export interface TelemetryRow {
+export interface InvestigationRow {
   ts: string;
   event: typeof STARTED_EVENT | typeof COMPLETED_EVENT;
   route: typeof INVESTIGATION_ROUTE;
@@ -32,7 +32,7 @@ export interface CompletedFacts {
   dmReason?: string;
   model?: string;
   promptVersion?: string;
-  steps: number;
+  turnCount: number;
   toolCalls: number;
   usage: TurnUsage;
   costUsd: number;
@@ -45,7 +45,7 @@ export function correlationKey(probe: string, category: string): string {
   return `probe:${probe}:${category}`;
 }
 
-function base(event: TelemetryRow['event'], wake: Wake, workflowId: string, nowMs: number): TelemetryRow {
+function base(event: InvestigationRow['event'], wake: Wake, workflowId: string, nowMs: number): InvestigationRow {
   return {
     ts: new Date(nowMs).toISOString(),
     event,
@@ -59,11 +59,11 @@ function base(event: TelemetryRow['event'], wake: Wake, workflowId: string, nowM
   };
 }
 
-export function startedRow(wake: Wake, workflowId: string, nowMs: number): TelemetryRow {
+export function startedRow(wake: Wake, workflowId: string, nowMs: number): InvestigationRow {
   return base(STARTED_EVENT, wake, workflowId, nowMs);
 }
 
-export function completedRow(wake: Wake, workflowId: string, nowMs: number, facts: CompletedFacts): TelemetryRow {
+export function completedRow(wake: Wake, workflowId: string, nowMs: number, facts: CompletedFacts): InvestigationRow {
   return {
     ...base(COMPLETED_EVENT, wake, workflowId, nowMs),
     outcome: facts.outcome,
@@ -72,7 +72,7 @@ export function completedRow(wake: Wake, workflowId: string, nowMs: number, fact
     dm_reason: facts.dmReason ?? null,
     model: facts.model ?? null,
     prompt_version: facts.promptVersion ?? null,
-    steps: facts.steps,
+    turn_count: facts.turnCount,
     tool_calls: facts.toolCalls,
     tokens: {
       input: facts.usage.inputTokens,

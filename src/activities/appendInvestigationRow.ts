@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { Context, sleep } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TelemetryRow } from '../domain/telemetryRows';
+import type { InvestigationRow } from '../domain/investigationRows';
 import { recentRows } from './auditBackwards';
 
 /** How far back a retry looks for the row an earlier attempt may have written. */
@@ -17,7 +17,7 @@ export interface AppendResult {
 }
 
 /**
- * Appends one telemetry row to the audit log, at most once per (event,
+ * Appends one investigation row to the audit log, at most once per (event,
  * workflow ID): a retry after a crash between write and completion finds the
  * row and does not write it again. A first attempt of an ordinary activity
  * cannot have written before, so only its retries look. A local activity
@@ -30,8 +30,8 @@ export interface AppendResult {
  * (A probe that starts a row in the instant between the check and our write is not
  * covered: appends are not locked.)
  */
-export function createAppendTelemetryRow(auditLogPath: string) {
-  return async function appendTelemetryRow(row: TelemetryRow): Promise<AppendResult> {
+export function createAppendInvestigationRow(auditLogPath: string) {
+  return async function appendInvestigationRow(row: InvestigationRow): Promise<AppendResult> {
     const { attempt, isLocal } = Context.current().info;
     if ((isLocal || attempt > 1) && (await alreadyWritten(auditLogPath, row))) return { appended: false };
     await untilRowBoundary(auditLogPath);
@@ -40,7 +40,7 @@ export function createAppendTelemetryRow(auditLogPath: string) {
   };
 }
 
-async function alreadyWritten(auditLogPath: string, row: TelemetryRow): Promise<boolean> {
+async function alreadyWritten(auditLogPath: string, row: InvestigationRow): Promise<boolean> {
   const existing = await recentRows(
     auditLogPath,
     1,

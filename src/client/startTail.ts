@@ -53,11 +53,11 @@ export async function ensureTailWorkflow(client: Client, config: AppConfig, sett
 }
 
 export function investigationSettingsFrom(config: AppConfig): InvestigationSettings {
-  const { maxSteps, dailyBudgetUsd, prices, turnTimeoutSeconds } = config.investigation;
+  const { maxTurns, dailyBudgetUsd, prices, turnTimeoutSeconds } = config.investigation;
   return {
-    maxSteps,
+    maxTurns,
     dailyBudgetUsd: dailyBudgetUsd ?? null,
-    reserveUsd: reserveEstimate(prices[config.anthropic.model], maxSteps, maxTokensFor(config.anthropic.effort)),
+    reserveUsd: reserveEstimate(prices[config.anthropic.model], maxTurns, maxTokensFor(config.anthropic.effort)),
     turnTimeoutSeconds,
   };
 }

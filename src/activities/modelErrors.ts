@@ -30,13 +30,13 @@ const ERROR_CLASSES: Array<[string, new (...args: never[]) => Error]> = [
   ['APIError', AnthropicErrors.APIError],
 ];
 
-export function engineErrorClass(err: unknown): string {
+export function modelErrorClass(err: unknown): string {
   for (const [name, cls] of ERROR_CLASSES) if (err instanceof cls) return name;
   // The streaming helper (MessageStream) wraps whatever broke the stream in a plain AnthropicError with the
   // original as its cause; with no cause, the stream ended before a whole message arrived.
   if (err instanceof AnthropicErrors.AnthropicError && err.constructor === AnthropicErrors.AnthropicError) {
     const cause = (err as { cause?: unknown }).cause;
-    return cause === undefined ? 'IncompleteStreamError' : engineErrorClass(cause);
+    return cause === undefined ? 'IncompleteStreamError' : modelErrorClass(cause);
   }
   // Errors raised while reading the response body escape the SDK's own classes.
   // Checked by name, not instanceof: fetch's errors may come from another realm.
@@ -77,11 +77,11 @@ const MAX_SERVER_RETRY_DELAY_MS = 60_000;
  * the limit resets, so it is not retried (https://platform.claude.com/docs/en/api/errors).
  * The request-id travels in the message and the details, for support.
  */
-export function engineFailure(err: unknown, requestId?: string): ApplicationFailure {
+export function modelFailure(err: unknown, requestId?: string): ApplicationFailure {
   if (err instanceof StreamStop) {
     return ApplicationFailure.create({ type: err.errorClass, message: `Anthropic ${err.errorClass}: ${err.message}`, details: [{ status: null, requestId: requestId ?? null }] });
   }
-  const errorClass = engineErrorClass(err);
+  const errorClass = modelErrorClass(err);
   const apiError = err instanceof AnthropicErrors.APIError ? err : undefined;
   const status = apiError?.status;
   const id = apiError?.requestID ?? requestId ?? undefined;

@@ -1,6 +1,6 @@
 import type { AskModelInput } from '../../src/activities/askModel';
 import type { PreparedInvestigation } from '../../src/activities/prepareInvestigation';
-import type { AppendResult } from '../../src/activities/telemetry';
+import type { AppendResult } from '../../src/activities/appendInvestigationRow';
 import type { LlmTurn } from '../../src/domain/agent';
 import type { Wake } from '../../src/domain/auditRow';
 
@@ -27,7 +27,7 @@ export function textTurn(text: string, extra: Partial<LlmTurn> = {}): LlmTurn {
  * (the tail, debounce): every investigation answers `text` in one turn.
  * Integration tests use the real activities over fake HTTP servers instead.
  */
-export function mockEngine(onWake: (wake: Wake) => void, askModel: (input: AskModelInput) => Promise<LlmTurn> = async () => textTurn('diagnosis')) {
+export function mockModel(onWake: (wake: Wake) => void, askModel: (input: AskModelInput) => Promise<LlmTurn> = async () => textTurn('diagnosis')) {
   return {
     prepareInvestigation: async ({ wake }: { wake: Wake }): Promise<PreparedInvestigation> => {
       onWake(wake);
@@ -35,6 +35,6 @@ export function mockEngine(onWake: (wake: Wake) => void, askModel: (input: AskMo
     },
     askModel,
     runInvestigationTool: async () => ({ content: '{}' }),
-    appendTelemetryRow: async (): Promise<AppendResult> => ({ appended: true }),
+    appendInvestigationRow: async (): Promise<AppendResult> => ({ appended: true }),
   };
 }

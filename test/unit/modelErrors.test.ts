@@ -1,5 +1,5 @@
 import * as Anthropic from '@anthropic-ai/sdk';
-import { engineFailure, serverRetryDelayMs, shouldRetry, StreamStop } from '../../src/activities/engineErrors';
+import { modelFailure, serverRetryDelayMs, shouldRetry, StreamStop } from '../../src/activities/modelErrors';
 
 const body = (type: string, extra: Record<string, unknown> = {}) => ({ type: 'error', error: { type, message: 'm', ...extra }, request_id: 'req_body' });
 function apiError(status: number, headers: Record<string, string> = {}, errorBody: object = body('api_error')) {
@@ -24,28 +24,28 @@ describe('engine errors, retried as the Anthropic SDK would', () => {
   });
 
   it('a 529 with retry-after-ms: retryable, next attempt after that delay (whole seconds, at least 1), request-id recorded', () => {
-    const failure = engineFailure(apiError(529, { 'retry-after-ms': '2500' }, body('overloaded_error')));
+    const failure = modelFailure(apiError(529, { 'retry-after-ms': '2500' }, body('overloaded_error')));
     expect(failure).toMatchObject({ type: 'OverloadedError', nonRetryable: false, nextRetryDelay: 3000 });
     expect(failure.message).toContain('request-id req_123');
     expect(failure.details).toEqual([{ status: 529, requestId: 'req_123' }]);
   });
 
   it('x-should-retry: false makes even a 503 final; true makes a 400 retryable', () => {
-    expect(engineFailure(apiError(503, { 'x-should-retry': 'false' })).nonRetryable).toBe(true);
-    expect(engineFailure(apiError(400, { 'x-should-retry': 'true' }, body('invalid_request_error'))).nonRetryable).toBe(false);
-    expect(engineFailure(apiError(400, {}, body('invalid_request_error'))).nonRetryable).toBe(true);
+    expect(modelFailure(apiError(503, { 'x-should-retry': 'false' })).nonRetryable).toBe(true);
+    expect(modelFailure(apiError(400, { 'x-should-retry': 'true' }, body('invalid_request_error'))).nonRetryable).toBe(false);
+    expect(modelFailure(apiError(400, {}, body('invalid_request_error'))).nonRetryable).toBe(true);
   });
 
   it('a 429 whose body says the spend limit is reached is not retried; an ordinary 429 is', () => {
-    const spend = engineFailure(apiError(429, {}, body('rate_limit_error', { details: { error_code: 'enforced_spend_limit_reached' } })));
+    const spend = modelFailure(apiError(429, {}, body('rate_limit_error', { details: { error_code: 'enforced_spend_limit_reached' } })));
     expect(spend).toMatchObject({ type: 'RateLimitError', nonRetryable: true });
     expect(spend.message).toContain('spend limit reached');
     expect(spend.details).toEqual([{ status: 429, requestId: 'req_123', spendLimit: true }]);
-    expect(engineFailure(apiError(429, { 'retry-after': '7' }, body('rate_limit_error')))).toMatchObject({ nonRetryable: false, nextRetryDelay: 7000 });
+    expect(modelFailure(apiError(429, { 'retry-after': '7' }, body('rate_limit_error')))).toMatchObject({ nonRetryable: false, nextRetryDelay: 7000 });
   });
 
   it("the activity's own stops (silence, turn budget) are retryable typed failures", () => {
-    const failure = engineFailure(new StreamStop('StreamSilenceTimeout', 'no byte from the model for 60 s'), 'req_9');
+    const failure = modelFailure(new StreamStop('StreamSilenceTimeout', 'no byte from the model for 60 s'), 'req_9');
     expect(failure).toMatchObject({ type: 'StreamSilenceTimeout', nonRetryable: false });
     expect(failure.details).toEqual([{ status: null, requestId: 'req_9' }]);
   });
