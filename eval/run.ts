@@ -17,7 +17,7 @@ import { loadConfig } from '../src/config/config';
 import { parseAuditLine } from '../src/domain/auditRow';
 import { startDevServer } from '../src/runtime/devServer';
 import { resolveTool, TEMPORAL_CLI } from '../src/runtime/temporalTools';
-import { createProbeWakeWorker } from '../src/worker';
+import { createProbeWakeWorker } from '../src/worker/createWorker';
 import type { InvestigationOutcome } from '../src/api';
 import { FakeAnthropic } from '../test/support/fakeAnthropic';
 import { FakeSlack } from '../test/support/fakeSlack';

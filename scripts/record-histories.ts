@@ -16,7 +16,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { loadConfig, type AppConfig } from '../src/config/config';
 import { getStateQuery, investigationWorkflowId, IssueCategoryKey, ProbeNameKey, ProbeSeverityKey } from '../src/api';
 import { tailSettingsFrom } from '../src/client/startTail';
-import { createProbeWakeWorker } from '../src/worker';
+import { createProbeWakeWorker } from '../src/worker/createWorker';
 import { FakeAnthropic } from '../test/support/fakeAnthropic';
 import { FakeSlack } from '../test/support/fakeSlack';
 import { flyAuthAgent } from '../test/support/scriptedAgent';

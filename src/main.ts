@@ -2,7 +2,9 @@ import { ConfigError, describeConfig, loadConfig, type AppConfig } from './confi
 import { startDevServer, type DevServer } from './runtime/devServer';
 import { logger } from './runtime/logger';
 import { resolveTool, TEMPORAL_CLI, ToolSetupError } from './runtime/temporalTools';
-import { clusterTarget, installRuntime, serveProbeWake, type TailRef, type TemporalTarget } from './worker';
+import { clusterTarget, devServerTarget, type TemporalTarget } from './client/temporalTarget';
+import { installRuntime } from './runtime/sdkRuntime';
+import { serveProbeWake, type TailRef } from './worker/serve';
 
 /**
  * `npm start`: the embedded default. Starts a local Temporal dev server
@@ -23,7 +25,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', stopEarly);
   process.once('SIGTERM', stopEarly);
 
-  const target = await temporalTarget(config, (server) => (devServer = server));
+  const target = await targetOrDevServer(config, (server) => (devServer = server));
   try {
     if (stopping) return;
     await serveProbeWake(target, {
@@ -50,14 +52,14 @@ function announce(target: TemporalTarget, tail: TailRef, devServer: DevServer | 
   );
 }
 
-async function temporalTarget(config: AppConfig, onDevServer: (server: DevServer) => void): Promise<TemporalTarget> {
+async function targetOrDevServer(config: AppConfig, onDevServer: (server: DevServer) => void): Promise<TemporalTarget> {
   if (config.temporal.address) return clusterTarget(config);
   const cliPath = resolveTool(TEMPORAL_CLI);
   const dbFile = config.temporal.devDbFile;
   logger.info({ cliPath, port: config.temporal.devPort, uiPort: config.temporal.devUiPort, dbFile }, 'starting Temporal dev server');
   const server = await startDevServer({ cliPath, port: config.temporal.devPort, uiPort: config.temporal.devUiPort, dbFile });
   onDevServer(server);
-  return { config, connectionOptions: { address: server.address } };
+  return devServerTarget(config, server.address);
 }
 
 main().catch((err) => {

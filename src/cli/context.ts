@@ -1,5 +1,5 @@
-import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
-import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { Client, Connection } from '@temporalio/client';
+import { temporalTarget, type TemporalTarget } from '../client/temporalTarget';
 import { loadConfig, type AppConfig } from '../config/config';
 import { probeWakeDataConverter } from '../codec/dataConverter';
 import { clusterIdentity, identityChange } from '../runtime/clusterIdentity';
@@ -17,47 +17,26 @@ export function cliConfig(): AppConfig {
   return loadConfig();
 }
 
-export interface TemporalEndpoint {
-  connectionOptions: ConnectionOptions;
-  namespace: string;
-  /** Where we talk to, for messages: never includes credentials. */
-  address: string;
-}
-
-/**
- * As the worker decides: TEMPORAL_ADDRESS set → Temporal's env config (TLS,
- * API key, namespace); unset → the local dev server that `npm start` runs.
- */
-export function temporalEndpoint(config: AppConfig): TemporalEndpoint {
-  if (!config.temporal.address) {
-    const address = `127.0.0.1:${config.temporal.devPort}`;
-    return { connectionOptions: { address }, namespace: config.temporal.namespace, address };
-  }
-  const { connectionOptions, namespace } = loadClientConnectConfig();
-  return {
-    connectionOptions: connectionOptions as ConnectionOptions,
-    namespace: namespace ?? config.temporal.namespace,
-    address: connectionOptions.address ?? config.temporal.address,
-  };
-}
-
 export interface TemporalSession {
   client: Client;
   connection: Connection;
-  endpoint: TemporalEndpoint;
+  target: TemporalTarget;
+  /** The target's namespace. */
+  namespace: string;
 }
 
 /** Connects (failing fast with a fix when nothing answers), runs `body`, closes. */
 export async function withTemporal<T>(config: AppConfig, body: (session: TemporalSession) => Promise<T>): Promise<T> {
-  const endpoint = temporalEndpoint(config);
-  const connection = await connectOrExplain(endpoint);
+  const target = temporalTarget(config);
+  const { namespace } = target.config.temporal;
+  const connection = await connectOrExplain(target);
   try {
     const identity = await clusterIdentity(connection);
     // The worker's converter: with PROBE_WAKE_CODEC_KEYS set, results and memos are ciphertext in history.
-    const client = new Client({ connection, namespace: endpoint.namespace, dataConverter: probeWakeDataConverter(config.codecKeys) });
-    const result = await body({ client, connection, endpoint });
+    const client = new Client({ connection, namespace, dataConverter: probeWakeDataConverter(config.codecKeys) });
+    const result = await body({ client, connection, target, namespace });
     // The connection reconnects by itself: make sure what answered all along was the cluster we started with.
-    const change = identity && identityChange(endpoint.address, identity, await clusterIdentity(connection));
+    const change = identity && identityChange(target.address, identity, await clusterIdentity(connection));
     if (change) throw new CliError(`${change.message}\n  what this command printed may come from either cluster`);
     return result;
   } finally {
@@ -65,11 +44,11 @@ export async function withTemporal<T>(config: AppConfig, body: (session: Tempora
   }
 }
 
-export async function connectOrExplain(endpoint: TemporalEndpoint, timeoutMs = 5_000): Promise<Connection> {
+export async function connectOrExplain(target: TemporalTarget, timeoutMs = 5_000): Promise<Connection> {
   try {
-    return await Connection.connect({ ...endpoint.connectionOptions, connectTimeout: timeoutMs });
+    return await Connection.connect({ ...target.connectionOptions, connectTimeout: timeoutMs });
   } catch (err) {
-    throw new CliError(`cannot reach Temporal at ${endpoint.address}: ${errorText(err)}\n  fix: ${temporalFix()}`);
+    throw new CliError(`cannot reach Temporal at ${target.address}: ${errorText(err)}\n  fix: ${temporalFix()}`);
   }
 }
 

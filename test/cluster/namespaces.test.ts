@@ -11,7 +11,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../../src/config/config';
 import { PROJECT_ROOT } from '../../src/runtime/temporalTools';
 import { ensureTailWorkflow } from '../../src/client/startTail';
-import { createProbeWakeWorker } from '../../src/worker';
+import { createProbeWakeWorker } from '../../src/worker/createWorker';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../src/api';
 import { eventually } from '../support/poll';
 import { quietRuntime } from '../support/temporal';

@@ -158,7 +158,7 @@ describe('npm start entry', () => {
         await eventually(() => (slack.posted.length >= 3 ? true : undefined), 60_000, '3 DMs');
         firstState = await eventually(async () => {
           const s = await queryState();
-          // The 8 sample rows plus the started/completed telemetry rows of the 3 investigations.
+          // The 8 sample rows plus the started/completed investigation rows of the 3 investigations.
           return s.counters.rowsRead >= 14 ? s : undefined;
         });
       } finally {

@@ -12,7 +12,7 @@ import { DEFAULT_PRICES, loadConfig, type AppConfig } from '../../src/config/con
 import { costOf } from '../../src/domain/costLadder';
 import { investigationWorkflowId, type InvestigationOutcome } from '../../src/api';
 import { tailSettingsFrom } from '../../src/client/startTail';
-import { createProbeWakeWorker } from '../../src/worker';
+import { createProbeWakeWorker } from '../../src/worker/createWorker';
 import { FakeAnthropic, FAKE_DIAGNOSIS, toolResultsIn, toolUseMessage } from '../support/fakeAnthropic';
 import type { RecordedRequest } from '../support/fakeHttp';
 import { FakeSlack } from '../support/fakeSlack';

@@ -126,7 +126,7 @@ describe('node lib/worker.js (production entry)', () => {
     const after = await eventually(async () => {
       const samples = await scrape(metricsUrl);
       // Our counter moves in the workflow's last activation; the SDK counts the completion once the server has it.
-      // rows read: the 9 appended plus the 6 telemetry rows (started + completed) the 3 investigations wrote back.
+      // rows read: the 9 appended plus the 6 investigation rows (started + completed) the 3 investigations wrote back.
       const done =
         metricSum(samples, 'probe_wake_investigations') >= 3 &&
         metricSum(samples, 'temporal_workflow_completed', { workflow_type: 'probeInvestigationWorkflow' }) >= 3 &&
@@ -172,7 +172,7 @@ describe('node lib/worker.js (production entry)', () => {
     expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['serving Prometheus metrics', 'worker started', 'worker stopped']));
     // It ran the prebuilt bundle: no webpack run at start-up.
     expect(lines.map((l) => l.msg)).not.toContain('Workflow bundle created');
-    const compiled = require(WORKER_JS) as typeof import('../../src/worker');
+    const compiled = require(path.join(path.dirname(WORKER_JS), 'worker', 'createWorker.js')) as typeof import('../../src/worker/createWorker');
     expect(compiled.workflowSource()).toEqual({ workflowBundle: { codePath: path.join(path.dirname(WORKER_JS), 'workflow-bundle.js') } });
   });
 

@@ -18,7 +18,7 @@ import { probeWakeDataConverter } from '../../src/codec/dataConverter';
 import { loadConfig } from '../../src/config/config';
 import { investigationWorkflowId, type InvestigationOutcome } from '../../src/api';
 import { tailSettingsFrom } from '../../src/client/startTail';
-import { createProbeWakeWorker } from '../../src/worker';
+import { createProbeWakeWorker } from '../../src/worker/createWorker';
 import { FakeAnthropic, FAKE_DIAGNOSIS } from '../support/fakeAnthropic';
 import { FakeSlack } from '../support/fakeSlack';
 import { fixtureText } from '../support/fixtures';

@@ -15,7 +15,7 @@ import { getStateQuery, type InvestigationOutcome, InvestigationOutcomeKey, inve
 import { loadPromptTemplate } from '../../src/activities/promptTemplate';
 import { TOOL_DEFINITIONS } from '../../src/domain/investigationTools';
 import { tailSettingsFrom } from '../../src/client/startTail';
-import { createProbeWakeWorker } from '../../src/worker';
+import { createProbeWakeWorker } from '../../src/worker/createWorker';
 import { FakeAnthropic, FAKE_DIAGNOSIS } from '../support/fakeAnthropic';
 import { FakeSlack, FAKE_DM_CHANNEL } from '../support/fakeSlack';
 import { fixtureLines, fixtureText, flyFallbackDm, flyWake } from '../support/fixtures';
@@ -325,14 +325,14 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
         );
         for (const outcome of outcomes) expect(dmFields(outcome)).toEqual({ investigated: true, dmSent: true });
 
-        // Liveness: a later tick has read the whole file, including the six telemetry rows the three
+        // Liveness: a later tick has read the whole file, including the six investigation rows the three
         // investigations appended (started + completed each), before counters are read.
         const state = await eventually(async () => {
           const s = await tail.query(getStateQuery);
           const size = (await fs.stat(auditLog)).size;
           return s.cursor?.offset === size && s.counters.rowsRead === FIXTURE_LINES.length + 6 ? s : undefined;
         }, 15_000, 'tail cursor at end of file');
-        // Telemetry rows are read but are neither wakes nor bad rows.
+        // Investigation rows are read but are neither wakes nor bad rows.
         expect(state.counters).toMatchObject({
           rowsRead: FIXTURE_LINES.length + 6,
           wakes: 4,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig, type AppConfig } from '../../src/config/config';
 import { ensureTailWorkflow, tailSettingsFrom } from '../../src/client/startTail';
-import { createProbeWakeWorker } from '../../src/worker';
+import { createProbeWakeWorker } from '../../src/worker/createWorker';
 import { getStateQuery, type TailStateView } from '../../src/api';
 import { FakeAnthropic } from './fakeAnthropic';
 import { FakeSlack } from './fakeSlack';

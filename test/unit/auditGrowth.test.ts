@@ -72,7 +72,7 @@ describe('waitForNewLine', () => {
     await expect(waitForNewLine(file, cursor, LONG)).resolves.toMatch(/^(replaced|line)$/);
   });
 
-  it("does not end for the investigations' own telemetry rows, only for a row that is news", async () => {
+  it("does not end for the investigations' own investigation rows, only for a row that is news", async () => {
     const cursor = cursorAtEnd();
     const own = JSON.stringify(startedRow({ wakeId: 'w', ts: '2026-11-23T10:15:02.113Z', probe: 'fly', category: 'auth', severity: 'critical', offset: 0 }, 'probe-investigation:fly:auth:w', 0));
     appendFileSync(file, `${own}\n${own}\n`);

@@ -10,7 +10,7 @@ import type { TLSSocket } from 'node:tls';
 import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { ConfigError, DEFAULT_METRICS_ADDRESS, DEFAULT_SHUTDOWN_GRACE_SECONDS, loadConfig } from '../../src/config/config';
-import { clusterTarget } from '../../src/worker';
+import { clusterTarget } from '../../src/client/temporalTarget';
 
 const TLS = path.join(__dirname, '..', 'fixtures', 'tls');
 const tlsFile = (name: string) => path.join(TLS, name);

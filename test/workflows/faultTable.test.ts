@@ -37,7 +37,7 @@ let slackBase: string;
 let anthropicBase: string;
 let refusedBase: string;
 let n = 0;
-// The investigations' own telemetry rows go here (the faults under test are the LLM's and Slack's).
+// The investigations' own investigation rows go here (the faults under test are the LLM's and Slack's).
 const auditDir = mkdtempSync(path.join(tmpdir(), 'probe-wake-faults-'));
 
 beforeAll(async () => {

@@ -100,7 +100,7 @@ const answers =
 const fails = (type: string, ...details: unknown[]) => async (): Promise<never> => {
   throw ApplicationFailure.create({ type, message: `mock ${type}`, details, nonRetryable: PERMANENT.has(type) });
 };
-/** askModel marks these non-retryable itself, as the Anthropic SDK would not retry them (src/activities/engineErrors.ts). */
+/** askModel marks these non-retryable itself, as the Anthropic SDK would not retry them (src/activities/modelErrors.ts). */
 const PERMANENT = new Set(['AuthenticationError', 'BadRequestError']);
 
 describe('probeInvestigationWorkflow', () => {

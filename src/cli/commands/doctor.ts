@@ -9,7 +9,8 @@ import { temporal } from '@temporalio/proto';
 import { DEFAULT_RETENTION_DAYS } from '../../runtime/namespace';
 import { missingSearchAttributes } from '../../runtime/searchAttributes';
 import { isNotFound, isPermissionProblem } from '../../runtime/temporalErrors';
-import { errorText, output, temporalEndpoint, temporalFix } from '../context';
+import { temporalTarget } from '../../client/temporalTarget';
+import { errorText, output, temporalFix } from '../context';
 import { probeWakeDataConverter } from '../../codec/dataConverter';
 
 export interface Check {
@@ -60,17 +61,18 @@ export function renderChecks(checks: Check[]): string {
 }
 
 async function checkTemporal(config: AppConfig): Promise<Check[]> {
-  const endpoint = temporalEndpoint(config);
+  const target = temporalTarget(config);
+  const { namespace } = target.config.temporal;
   let connection: Connection;
   try {
-    connection = await Connection.connect({ ...endpoint.connectionOptions, connectTimeout: 5_000 });
+    connection = await Connection.connect({ ...target.connectionOptions, connectTimeout: 5_000 });
   } catch (err) {
-    return [{ name: 'temporal', ok: false, detail: `cannot reach ${endpoint.address}: ${errorText(err)}`, fix: temporalFix() }];
+    return [{ name: 'temporal', ok: false, detail: `cannot reach ${target.address}: ${errorText(err)}`, fix: temporalFix() }];
   }
   try {
-    const checks: Check[] = [{ name: 'temporal', ok: true, detail: `reachable at ${endpoint.address}, namespace ${endpoint.namespace}` }];
-    checks.push(await checkSearchAttributes(connection, endpoint.namespace));
-    const client = new Client({ connection, namespace: endpoint.namespace, dataConverter: probeWakeDataConverter(config.codecKeys) });
+    const checks: Check[] = [{ name: 'temporal', ok: true, detail: `reachable at ${target.address}, namespace ${namespace}` }];
+    checks.push(await checkSearchAttributes(connection, namespace));
+    const client = new Client({ connection, namespace: namespace, dataConverter: probeWakeDataConverter(config.codecKeys) });
     checks.push(await checkTail(client, config));
     checks.push(await checkUndeliveredDms(client, config));
     return checks;

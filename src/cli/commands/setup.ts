@@ -26,26 +26,26 @@ export function registerSetup(program: Command): void {
       } catch (err) {
         throw new CliError((err as Error).message, 2);
       }
-      await withTemporal(config, async ({ connection, endpoint }) => {
-        const where = `namespace ${endpoint.namespace} at ${endpoint.address}`;
-        let namespace: NamespaceOutcome;
+      await withTemporal(config, async ({ connection, target, namespace }) => {
+        const where = `namespace ${namespace} at ${target.address}`;
+        let created: NamespaceOutcome;
         try {
-          namespace = await ensureNamespace(connection, endpoint.namespace, retentionSeconds);
+          created = await ensureNamespace(connection, namespace, retentionSeconds);
         } catch (err) {
           throw new CliError(`could not create ${where}: ${errorText(err)}\n  fix: ${setupFix(err, 'create namespaces')}`);
         }
         let result;
         try {
-          result = await registerWhenServed(() => ensureSearchAttributes(connection, endpoint.namespace));
+          result = await registerWhenServed(() => ensureSearchAttributes(connection, namespace));
         } catch (err) {
           throw new CliError(`could not register search attributes on ${where}: ${errorText(err)}\n  fix: ${setupFix(err, 'add search attributes')}`);
         }
-        output(options.json === true, { namespace: endpoint.namespace, namespaceCreated: namespace.created, ...result }, () =>
+        output(options.json === true, { namespace, namespaceCreated: created.created, ...result }, () =>
           [
-            namespace.created
-              ? `created namespace ${endpoint.namespace} (${endpoint.address}), retention ${describeRetention(namespace.retentionSeconds)}`
-              : `namespace ${endpoint.namespace} (${endpoint.address}) exists`,
-            `search attributes on namespace ${endpoint.namespace}:`,
+            created.created
+              ? `created namespace ${namespace} (${target.address}), retention ${describeRetention(created.retentionSeconds)}`
+              : `namespace ${namespace} (${target.address}) exists`,
+            `search attributes on namespace ${namespace}:`,
             ...result.added.map((name) => `  added               ${name} (Keyword)`),
             ...result.alreadyRegistered.map((name) => `  already registered  ${name} (Keyword)`),
           ].join('\n'),

@@ -12,18 +12,18 @@ export function registerStatus(program: Command): void {
     .option('--json', 'print the raw getState result as JSON')
     .action(async (options: { json?: boolean }) => {
       const config = cliConfig();
-      await withTemporal(config, async ({ client, endpoint }) => {
+      await withTemporal(config, async ({ client, target, namespace }) => {
         const handle = await tailHandle(client, config);
         let state: TailStateView;
         try {
           state = await handle.query(getStateQuery);
         } catch (err) {
           // A tail whose workflow task fails cannot answer queries: say so in one line, not a stack trace.
-          throw new CliError(`cannot query tail ${handle.workflowId} in namespace ${endpoint.namespace}: ${withCause(err)} (\`probe-wake doctor\` shows why)`);
+          throw new CliError(`cannot query tail ${handle.workflowId} in namespace ${namespace}: ${withCause(err)} (\`probe-wake doctor\` shows why)`);
         }
         const outbox = await readOutbox(client, config);
         output(options.json === true, { ...state, outbox: outbox ?? null }, () =>
-          [renderState(state, `${handle.workflowId} on ${endpoint.address} (namespace ${endpoint.namespace})`), ...renderOutbox(outbox)].join('\n'),
+          [renderState(state, `${handle.workflowId} on ${target.address} (namespace ${namespace})`), ...renderOutbox(outbox)].join('\n'),
         );
       });
     });
