@@ -9,6 +9,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { TurnUsage } from './domain/agent';
+import type { InvestigationFacts } from './domain/investigationRows';
 import type { Severity, Wake } from './domain/auditRow';
 import type { DaySpend, Reservation, SpendReport } from './domain/costLadder';
 import type { DebouncePolicy } from './domain/debounce';
@@ -175,32 +176,19 @@ export const INVESTIGATION_OUTCOMES = ['investigated', 'fallback'] as const;
 export type InvestigationOutcomeValue = (typeof INVESTIGATION_OUTCOMES)[number];
 
 /** The investigation workflow's result. */
-export interface InvestigationOutcome {
+export interface InvestigationOutcome extends InvestigationFacts {
   probe: string;
   category: string;
   severity: Severity;
   wakeId: string;
   windowKey: string;
   investigated: boolean;
-  /** Fallback reason code when not investigated, e.g. `engine_exception:AuthenticationError`. */
-  reason?: string;
-  dmSent: boolean;
-  dmReason?: string;
   slackTs?: string;
   /** When Slack took the DM (ISO-8601); the outbox retries through outages up to PROBE_DM_DELIVERY_HORIZON. */
   dmDeliveredAt?: string;
   /** From asking the outbox to Slack taking the DM. */
   dmLateMs?: number;
   text: string;
-  model?: string;
-  promptVersion?: string;
-  /** LLM turns taken and tool calls made. */
-  turnCount: number;
-  toolCalls: number;
-  /** Summed over turns; `turns` has each one. */
-  usage: TurnUsage;
-  /** Estimated from the configured token prices. */
-  costUsd: number;
   turns: Array<{ stopReason: string | null; usage: TurnUsage; costUsd: number; requestId?: string }>;
   /** Anthropic's request-id of every call that answered, then of the one that failed (for support). */
   requestIds: string[];

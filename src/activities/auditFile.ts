@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseAuditLine, type Wake } from '../domain/auditRow';
 import type { AuditCursor, BadRow, ReadBatch, ReadRequest } from '../domain/tailTypes';
+import { openIfReadable } from './openForReading';
 
 export interface ReadLimits {
   /** Bytes read per call: bounds activity result size and lets a backlog drain over several calls. */
@@ -102,12 +103,8 @@ type Drained = { kind: 'rows'; batch: ReadBatch } | { kind: 'done'; leftover: Ba
 async function drainRotated(logPath: string, cursor: AuditCursor, limits: ReadLimits): Promise<Drained | undefined> {
   const oldPath = await findByInode(logPath, cursor.inode);
   if (!oldPath) return undefined;
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(oldPath, 'r');
-  } catch {
-    return undefined;
-  }
+  const handle = await openIfReadable(oldPath);
+  if (!handle) return undefined;
   try {
     const stat = await handle.stat();
     if (Number(stat.ino) !== cursor.inode || stat.size < cursor.offset) return undefined;

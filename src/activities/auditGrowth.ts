@@ -1,7 +1,8 @@
-import { watch, promises as fs, type FSWatcher } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { OWN_ROW_MARKER } from '../domain/investigationRows';
 import type { AuditCursor } from '../domain/tailTypes';
+import { openIfReadable } from './openForReading';
 
 export interface GrowthWaitOptions {
   /** Ends the wait early (activity cancellation, worker shutdown). */
@@ -75,12 +76,8 @@ function watchDirectory(file: string, notify: () => void): FSWatcher | undefined
 
 /** An outcome, or where the first line that is not complete yet starts (everything before it was our own rows). */
 async function check(file: string, cursor: AuditCursor, scannedTo: number): Promise<GrowthOutcome | number> {
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(file, 'r');
-  } catch {
-    return scannedTo;
-  }
+  const handle = await openIfReadable(file);
+  if (!handle) return scannedTo;
   try {
     const stat = await handle.stat();
     if (Number(stat.ino) !== cursor.inode) return 'replaced';

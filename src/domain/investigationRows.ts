@@ -25,17 +25,25 @@ export interface InvestigationRow {
   [field: string]: unknown;
 }
 
-export interface CompletedFacts {
-  outcome: 'investigated' | 'fallback';
+/** What an investigation found and did: its completed row records these, its result (InvestigationOutcome) carries them. */
+export interface InvestigationFacts {
+  /** Fallback reason code when not investigated, e.g. `engine_exception:AuthenticationError`. */
   reason?: string;
   dmSent: boolean;
   dmReason?: string;
   model?: string;
   promptVersion?: string;
+  /** LLM turns taken and tool calls made. */
   turnCount: number;
   toolCalls: number;
+  /** Summed over turns. */
   usage: TurnUsage;
+  /** Estimated from the configured token prices. */
   costUsd: number;
+}
+
+export interface CompletedFacts extends InvestigationFacts {
+  outcome: 'investigated' | 'fallback';
   latencyMs: number;
   /** Anthropic request-ids of this investigation's calls; absent: none. */
   requestIds?: string[];
