@@ -24,6 +24,7 @@ import { measureTailCost } from './tailCost';
 import { freePort } from '../test/support/ports';
 import { startWorkerProcess, stopOrKill, WORKER_JS, type WorkerProcess } from '../test/support/workerProcess';
 import { otherRow, sleep, wakeRow } from './workload';
+import { runSlackStorm } from './slackStorm';
 
 /** No budget in the bench: what is measured is the pipeline, not the cost ladder. */
 const BENCH_INVESTIGATION = { maxTurns: 4, dailyBudgetUsd: null, reserveUsd: 0 };
@@ -37,6 +38,8 @@ interface Options {
   out: string;
   /** Print the tail's history timeline after the latency and storm phases. */
   profile: boolean;
+  /** `slack-storm`: only the storm through a rate-limited Slack; else every phase. */
+  phase?: 'slack-storm';
 }
 
 function parseArgs(argv: string[]): Options {
@@ -54,8 +57,13 @@ function parseArgs(argv: string[]): Options {
       if (!Number.isInteger(options.llmLatencyMs) || options.llmLatencyMs < 0) throw new Error('--llm-latency-ms must be a whole number >= 0');
     } else if (arg === '--out') options.out = path.resolve(value());
     else if (arg === '--profile') options.profile = true;
+    else if (arg === '--phase') {
+      const phase = value();
+      if (phase !== 'slack-storm') throw new Error(`--phase must be slack-storm (got ${phase})`);
+      options.phase = phase;
+    }
     else if (arg === '--help' || arg === '-h') {
-      process.stdout.write('usage: npm run bench [-- --quick] [-- --llm-latency-ms N] [-- --out FILE] [-- --profile]\n');
+      process.stdout.write('usage: npm run bench [-- --quick] [-- --llm-latency-ms N] [-- --out FILE] [-- --profile] [-- --phase slack-storm]\n  --phase slack-storm  only the storm through a rate-limited Slack (100 pairs; JSON to bench/results/slack-storm.json)\n');
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (try --help)`);
   }
@@ -98,7 +106,7 @@ async function main(): Promise<void> {
   if (!existsSync(WORKER_JS)) throw new Error(`${WORKER_JS} is missing: run \`npm run build\` (npm run bench does it first)`);
   const cli = resolveTool(TEMPORAL_CLI);
   const machine = machineInfo(ROOT, cli);
-  progress(`${options.quick ? 'quick' : 'full'} run on ${machine.cores} x ${machine.cpuModel}, load ${machine.loadAverageStart.toFixed(2)}, LLM latency ${options.llmLatencyMs} ms`);
+  progress(`${options.phase ?? (options.quick ? 'quick' : 'full')} run on ${machine.cores} x ${machine.cpuModel}, load ${machine.loadAverageStart.toFixed(2)}, LLM latency ${options.llmLatencyMs} ms`);
 
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'probe-wake-bench-'));
   const slack = new BenchSlack();
@@ -145,6 +153,21 @@ async function main(): Promise<void> {
       writeFileSync(file, ['fly', 'doppler', 'postgres'].map((p) => JSON.stringify({ ts: new Date().toISOString(), event: 'probe.result', probe: p, status: 'healthy', summary: 'ok' })).join('\n') + '\n');
       return file;
     };
+
+    if (options.phase === 'slack-storm') {
+      const rlLog = auditLog('rl');
+      progress('starting the worker (lib/worker.js) at PROBE_WAKE_POLL_SEC=1 for the storm through a rate-limited Slack');
+      worker = await startBenchWorker(serviceEnv('rl', rlLog, 1));
+      await untilStamped(client.workflow.getHandle('bench-tail-rl'));
+      progress(`storm through a rate-limited Slack: ${sizes.stormPairs} pairs, one wake each, appended at once (Slack: 1 post/s per channel, burst 3)`);
+      const slackStorm = await runSlackStorm(rlLog, slack, sizes.stormPairs, 600_000, progress);
+      progress(`  delivered ${slackStorm.delivered}, lost ${slackStorm.lost}, duplicates ${slackStorm.duplicates}, last DM after ${slackStorm.lastDmMs} ms, ${slackStorm.rateLimited} posts answered 429`);
+      const out = options.out === path.join(RESULTS, 'latest.json') ? path.join(RESULTS, 'slack-storm.json') : options.out;
+      mkdirSync(path.dirname(out), { recursive: true });
+      writeFileSync(out, JSON.stringify({ kind: 'slack-storm', date: new Date().toISOString(), machine, slackStorm }, null, 2) + '\n');
+      process.stdout.write(`${JSON.stringify(slackStorm, null, 2)}\n`);
+      return;
+    }
 
     // --- poll 1 s: latency, storm, continue-as-new, peak RSS -------------------------------------
     const fastLog = auditLog('fast');

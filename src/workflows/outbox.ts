@@ -62,7 +62,7 @@ export interface OutboxInput {
 const RECENT_KEPT = 200;
 const UNDELIVERED_KEPT = 1_000;
 /** An outbox idle this long with nothing undelivered closes; one with undelivered DMs stays (and wakes this often). */
-const IDLE_CLOSE_MS = 10 * 60_000;
+export const IDLE_CLOSE_MS = 10 * 60_000;
 /** Well below Temporal's limits: a few hundred DMs per run. */
 const HISTORY_EVENTS_PER_RUN = 3_000;
 

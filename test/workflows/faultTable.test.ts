@@ -24,6 +24,7 @@ import { MAX_DM_CHARS } from '../../src/domain/slackText';
 import { timeSkippingEnv, workflowBundle } from '../support/temporal';
 import { outboxSettled } from '../support/deliveryMocks';
 import { outboxWorkflowId } from '../../src/api';
+import { IDLE_CLOSE_MS } from '../../src/workflows/outbox';
 
 /** Silence and Slack request timeouts short enough that "slower than the timeout" costs a second per attempt. */
 const REQUEST_TIMEOUT_MS = 1000;
@@ -85,7 +86,13 @@ async function investigate(anthropicUrl = anthropicBase, wake = flyWake()): Prom
       workflowId: `probe-investigation:fly:auth:faults-${n}`,
       args: [{ wake, windowKey: `faults-${n}` }],
     })) as InvestigationOutcome;
+    // Skip past the outbox's idle close while this worker still runs, so it closes by itself. A
+    // server-side sleep relocks the clock where it ends; left unlocked (a result() wait), the test
+    // server jumps to whatever timer is next, and an outbox terminated mid-task holds its clock, so
+    // the next case's backoff timers run in real time.
+    await env.sleep(IDLE_CLOSE_MS + 1_000);
     await outboxSettled(env.client, taskQueue);
+    // Still open only while it keeps undelivered DMs.
     await env.client.workflow.getHandle(outboxWorkflowId(taskQueue)).terminate('test over').catch(() => undefined);
     return outcome;
   });
