@@ -38,11 +38,12 @@ describe('recorded histories', () => {
     const events = (file: string) => history(INDEX.find((r) => r.file === file)!).events;
     const count = (file: string, type: string) => events(file).filter((e) => e.eventType === type).length;
     const localActivities = (file: string) => events(file).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length;
-    // Model turn(s) [+ tool] and DM are activities; started row, prepare and completed row local activities.
+    // Model turn(s) [+ tool] and the hand-over to the DM outbox are activities; started row, prepare, the delivery
+    // settings and the completed row are local activities.
     const activities = { 'investigation-fallback.json': 2, 'investigation-happy.json': 2, 'investigation-slack-failure.json': 2, 'investigation-with-tools.json': 4 };
     for (const [file, scheduled] of Object.entries(activities)) {
       expect(events(file).at(-1)!.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
-      expect({ file, scheduled: count(file, 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED'), local: localActivities(file) }).toEqual({ file, scheduled, local: 3 });
+      expect({ file, scheduled: count(file, 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED'), local: localActivities(file) }).toEqual({ file, scheduled, local: 4 });
     }
     const tail = 'tail-debounce-continue-as-new.json';
     expect(events(tail).at(-1)!.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW');
