@@ -131,10 +131,12 @@ async function deliverHead(state: OutboxState, horizonMs: number): Promise<void>
 
   const waitMs = nextPostAtMs(state.lastPostAtMs) - Date.now();
   if (waitMs > 0) await sleep(waitMs);
-  item.firstAttemptAtMs ??= Date.now();
-  const lateMs = Date.now() - item.requestedAtMs;
+  const attemptAtMs = Date.now();
+  item.firstAttemptAtMs ??= attemptAtMs;
+  const lateMs = attemptAtMs - item.requestedAtMs;
   const result = await attempt(item, lateMs);
-  if (result.kind !== 'notConfigured') state.lastPostAtMs = Date.now();
+  // Slack counts posts as they arrive: pace from when this one was sent, not from when its answer came back.
+  if (result.kind !== 'notConfigured') state.lastPostAtMs = attemptAtMs;
 
   switch (result.kind) {
     case 'posted': {
