@@ -304,7 +304,7 @@ describe('investigation agent: tools, step cap, cost ladder, telemetry', () => {
       dm_sent: true,
       model: 'claude-haiku-5-5',
       prompt_version: 'investigation-v1',
-      turnCount: 2,
+      turn_count: 2,
       tool_calls: 1,
       tokens: { input: outcome.usage.inputTokens, output: outcome.usage.outputTokens, cache_read: outcome.usage.cacheReadTokens, cache_write: outcome.usage.cacheWriteTokens },
       cost_usd: outcome.costUsd,
