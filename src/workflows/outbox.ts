@@ -27,8 +27,8 @@ import {
 
 /** A queued DM and how its delivery is going. */
 interface Pending extends DmRequest {
-  /** Set by `redeliver`; else the request time plus the horizon. */
-  deadlineMs?: number;
+  /** Set by `redeliver`: the horizon counts from then instead of from the request. */
+  horizonFromMs?: number;
   attempts: number;
   firstAttemptAtMs?: number;
   lastReason?: string;
@@ -90,7 +90,6 @@ const { dmDeliverySettings } = proxyLocalActivities<Pick<Activities, 'dmDelivery
 export async function probeOutboxWorkflow(input: OutboxInput = {}): Promise<void> {
   const state: OutboxState = input.state ?? { queue: [], undelivered: [], recent: [], delivered: 0 };
   for (const request of input.requests ?? []) accept(state, request);
-  let horizonMs: number | undefined;
   setHandler(enqueueDmSignal, async (request) => {
     const done = state.recent.find((d) => d.key === request.key);
     if (done) await report({ key: request.key, delivered: true, ts: done.ts, channel: done.channel, deliveredAtMs: Date.now(), lateMs: 0, alreadyPosted: true });
@@ -100,12 +99,12 @@ export async function probeOutboxWorkflow(input: OutboxInput = {}): Promise<void
   setHandler(redeliverUpdate, () => {
     const requeued = state.undelivered.splice(0);
     for (const dm of requeued) {
-      state.queue.push({ key: dm.key, text: dm.text, requestedAtMs: dm.requestedAtMs, deadlineMs: Date.now() + (horizonMs ?? 0), attempts: 0, uncertain: dm.uncertain });
+      state.queue.push({ key: dm.key, text: dm.text, requestedAtMs: dm.requestedAtMs, horizonFromMs: Date.now(), attempts: 0, uncertain: dm.uncertain });
     }
     return { requeued: requeued.length };
   });
 
-  horizonMs = (await dmDeliverySettings()).horizonMs;
+  const { horizonMs } = await dmDeliverySettings();
   const rollOver = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_EVENTS_PER_RUN;
   for (;;) {
     const busy = await condition(() => state.queue.length > 0 || rollOver(), IDLE_CLOSE_MS);
@@ -126,7 +125,7 @@ function accept(state: OutboxState, request: DmRequest): void {
 /** One attempt at the head of the queue, then the wait its answer calls for. */
 async function deliverHead(state: OutboxState, horizonMs: number): Promise<void> {
   const item = state.queue[0]!;
-  const deadlineMs = item.deadlineMs ?? item.requestedAtMs + horizonMs;
+  const deadlineMs = (item.horizonFromMs ?? item.requestedAtMs) + horizonMs;
   if (Date.now() >= deadlineMs) return giveUp(state, item, `past_horizon:${item.lastReason ?? 'none'}`);
 
   const waitMs = nextPostAtMs(state.lastPostAtMs) - Date.now();
