@@ -6,9 +6,6 @@
 export const FailureType = {
   /** No model configured. The string is DESIGN's stable reason code, which still says "engine". */
   modelUnavailable: 'engine_unavailable',
-  slackNotConfigured: 'SlackNotConfigured',
-  slackPermanent: 'SlackPermanentError',
-  slackTransient: 'SlackTransientError',
   auditLogUnreadable: 'AuditLogUnreadable',
 } as const;
 
