@@ -267,6 +267,107 @@ export const dmReportSignal = defineSignal<[DmReport]>('dmReport');
 export const redeliverUpdate = defineUpdate<{ requeued: number }, []>('redeliver');
 export const getOutboxQuery = defineQuery<OutboxView>('getOutbox');
 
+// ── Slack messages through the outbox (issue 13; owner: outbox) ──────────────
+// Replaces DmRequest / DmReport / enqueueDm / dmReport once the outbox speaks it.
+
+/** A message as Slack takes it: `text` is the notification fallback, `blocks` the Block Kit layout. */
+export interface SlackMessage {
+  text: string;
+  blocks?: Array<Record<string, unknown>>;
+}
+
+/**
+ * One message in the operator's DM, keyed. Revision 0 posts it; a higher
+ * revision replaces its content (chat.update once posted; the queued post's
+ * content while it still waits; the listed content while undelivered). A
+ * repeated key and revision changes nothing.
+ */
+export interface OutboxRequest {
+  /** Unique per deployment; stamped on the Slack message as metadata (the look-up before a re-post finds it by this). */
+  key: string;
+  revision: number;
+  message: SlackMessage;
+  /** Post as a reply in the thread of the message with this key (revision 0 only). */
+  threadOf?: string;
+  /** Ahead of everything queued (the storm digest): the operator must see it first. */
+  urgent?: boolean;
+  /** The workflow told when Slack holds this revision, or when it is given up; absent: nobody. */
+  reportTo?: string;
+  /** When it was asked for (epoch ms, workflow time): lateness counts from here. */
+  requestedAtMs: number;
+}
+
+export type OutboxReport =
+  | { key: string; revision: number; delivered: true; channel: string; ts: string; deliveredAtMs: number; lateMs: number; alreadyPosted: boolean }
+  | { key: string; revision: number; delivered: false; reason: string; atMs: number };
+
+/** Keys of an investigation's messages: its root is its workflow ID; thread replies add a suffix. */
+export function threadReplyKey(investigationId: string, reply: string): string {
+  return `${investigationId}#${reply}`;
+}
+
+export const enqueueMessageSignal = defineSignal<[OutboxRequest]>('enqueueMessage');
+export const messageReportSignal = defineSignal<[OutboxReport]>('messageReport');
+
+// ── Tail → investigation: the window's life (issue 13; owner: tail) ─────────
+
+/** What the tail decided about the window when it opened it; the investigation lives until it closes. */
+export interface WindowFacts {
+  openedAtMs: number;
+  /** When the window expires unless the tail closes it earlier (recovery, reset). */
+  closesAtMs: number;
+  /** Set when the pair is flapping: how many windows it opened in how long. */
+  flapping?: { windows: number; periodSeconds: number };
+  /** Set when min-wakes buffering held the window back: wakes counted before it opened, and over how long. */
+  buffered?: { wakes: number; seconds: number };
+  /** Set when the window opened inside a storm: the digest message listing it. */
+  storm?: { digestKey: string };
+}
+
+/** Wakes of the window so far (the opening one included) and when the last was read. */
+export interface WindowRepeats {
+  wakes: number;
+  lastSeenAtMs: number;
+}
+
+/** The tail closed the window before it expired. */
+export interface WindowClosed {
+  reason: 'recovered' | 'reset';
+  atMs: number;
+  /** recovered: by consecutive healthy `probe.result` rows, or by a `probe.recovered` row. */
+  by?: 'results' | 'event';
+}
+
+export const windowRepeatsSignal = defineSignal<[WindowRepeats]>('windowRepeats');
+export const windowClosedSignal = defineSignal<[WindowClosed]>('windowClosed');
+
+// ── Operator actions (issue 14; owner: actions) ─────────────────────────────
+
+export const OPERATOR_ACTIONS = ['ack', 'snooze', 'reset', 'fix_approve', 'fix_decline'] as const;
+export type OperatorActionKind = (typeof OPERATOR_ACTIONS)[number];
+
+/** One operator action on one investigation, from Slack or the CLI. */
+export interface OperatorAction {
+  action: OperatorActionKind;
+  /** Slack user ID of who acted (CLI: `--as`), already checked against PROBE_WAKE_SLACK_ACTORS. */
+  actor: string;
+  /** Identity of the click (Slack's action_ts + user) or CLI call: a repeat changes nothing twice. */
+  requestId: string;
+  /** snooze only. */
+  snoozeSeconds?: number;
+  source: 'slack' | 'cli';
+}
+
+export interface OperatorActionResult {
+  /** false: a repeat, or nothing to change (already acknowledged, no fix pending...). */
+  changed: boolean;
+  /** One line for the operator (ephemeral in Slack, printed by the CLI). */
+  message: string;
+}
+
+/** On an investigation: the buttons' and `probe-wake approve|decline|ack` target. */
+export const operatorActionUpdate = defineUpdate<OperatorActionResult, [OperatorAction]>('operatorAction');
+
 /** Every message handler, by kind: what the README's table lists. */
 export const SIGNALS = [resetDebounceSignal, recordSpendSignal, enqueueDmSignal, dmReportSignal] as const;
 export const QUERIES = [getStateQuery, getOutboxQuery] as const;
