@@ -368,6 +368,39 @@ export interface OperatorActionResult {
 /** On an investigation: the buttons' and `probe-wake approve|decline|ack` target. */
 export const operatorActionUpdate = defineUpdate<OperatorActionResult, [OperatorAction]>('operatorAction');
 
+// ── Silences on the tail (issue 14; owner: silences) ───────────────────────
+
+/** A request to silence a probe (one category, or all of them) for a while. */
+export interface SilenceRequest {
+  probe: string;
+  /** Absent: every category of the probe. */
+  category?: string;
+  forSeconds: number;
+  reason: string;
+  /** Slack user ID, or the CLI user. */
+  createdBy: string;
+  /** A repeat of the same request (Slack's redelivery, a retried CLI call) makes no second silence. */
+  requestId?: string;
+}
+
+export interface Silence {
+  id: string;
+  probe: string;
+  category?: string;
+  reason: string;
+  createdBy: string;
+  createdAtMs: number;
+  /** Workflow time; the silence ends by itself then. */
+  untilMs: number;
+}
+
+/** Answers the silence now in force (a repeat answers the first one). The validator refuses bad input to the caller. */
+export const addSilenceUpdate = defineUpdate<Silence, [SilenceRequest]>('addSilence');
+/** Ends a silence early; an unknown id is refused with a clear error. */
+export const removeSilenceUpdate = defineUpdate<Silence, [{ id: string }]>('removeSilence');
+/** The same as addSilence for `tctl`, which can only signal; bad input is logged and ignored. Typed loosely: it comes from a CLI. */
+export const silenceSignal = defineSignal<[unknown]>('silence');
+
 /** Every message handler, by kind: what the README's table lists. */
 export const SIGNALS = [resetDebounceSignal, recordSpendSignal, enqueueDmSignal, dmReportSignal] as const;
 export const QUERIES = [getStateQuery, getOutboxQuery] as const;
