@@ -207,3 +207,12 @@ function cutAt(text: string, max: number): string {
   const entity = cut.lastIndexOf('&');
   return entity > 0 && entity > cut.length - 6 && !cut.slice(entity).includes(';') ? cut.slice(0, entity) : cut;
 }
+
+/**
+ * The investigation's page in the Temporal Web UI: `{ui}/namespaces/{ns}/workflows/{id}/{runId}/history`.
+ * Every part is URL-encoded, so nothing in it can end the mrkdwn link (`|`, `>`).
+ */
+export function investigationUiLink(uiUrl: string, namespace: string, workflowId: string, runId: string): string {
+  const path = [namespace, workflowId, runId].map(encodeURIComponent);
+  return `${uiUrl.replace(/\/+$/, '')}/namespaces/${path[0]}/workflows/${path[1]}/${path[2]}/history`;
+}

@@ -7,6 +7,7 @@ import {
   formatDuration,
   HEADER_MAX_CHARS,
   incidentMessage,
+  investigationUiLink,
   MESSAGE_MAX_BLOCKS,
   recoveredMessage,
   SECTION_MAX_CHARS,
@@ -180,5 +181,13 @@ describe('formatDuration', () => {
     [-5, '0 s'],
   ])('%d ms → %s', (ms, expected) => {
     expect(formatDuration(ms)).toBe(expected);
+  });
+});
+
+describe('investigationUiLink', () => {
+  it("links the run's history page, every part encoded", () => {
+    expect(investigationUiLink('http://127.0.0.1:8233/', 'default', 'probe-investigation:fly:auth:w|1>', 'run-1')).toBe(
+      'http://127.0.0.1:8233/namespaces/default/workflows/probe-investigation%3Afly%3Aauth%3Aw%7C1%3E/run-1/history',
+    );
   });
 });
