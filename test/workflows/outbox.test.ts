@@ -1,7 +1,7 @@
 /**
  * DM delivery through the outbox against the faithful Slack fake (per-channel
  * post limit, conversations.history at 1 a minute and 15 messages, outages),
- * with the real postDm activity and its real WebClient, on the time-skipping
+ * with the real deliverMessage activity and its real WebClient, on the time-skipping
  * server: the fake reads the server's clock, so its limits and outages follow
  * skipped time and a storm of 100 paced posts costs no wall time.
  */
@@ -45,7 +45,7 @@ function wakeOf(i: number): Wake {
   return { wakeId: `w-${n}-${i}`, ts: '2026-11-23T10:15:02.113Z', probe: 'storm', category: `c${i}`, severity: 'critical', summary: `wake ${i}`, offset: i };
 }
 
-/** Runs `count` investigations (real postDm, mocked engine) on a fresh task queue; `during` runs while they are in flight. */
+/** Runs `count` investigations (real deliverMessage, mocked engine) on a fresh task queue; `during` runs while they are in flight. */
 async function investigations(count: number, during?: (ids: string[], start: (from: number, to: number) => Promise<void>) => Promise<void>) {
   const taskQueue = `outbox-${++n}`;
   const config = loadConfig({
@@ -84,7 +84,7 @@ async function investigations(count: number, during?: (ids: string[], start: (fr
   return { outcomes, ids };
 }
 
-const keyOf = (dm: { metadata?: { event_payload?: Record<string, unknown> } }) => String(dm.metadata?.event_payload?.workflow_id);
+const keyOf = (dm: { metadata?: { event_payload?: Record<string, unknown> } }) => String(dm.metadata?.event_payload?.key);
 
 describe('the outbox through a faithful Slack', () => {
   it('a storm of 100 windows: all 100 DMs delivered, none twice, paced within the per-channel limit', async () => {
