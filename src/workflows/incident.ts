@@ -62,19 +62,27 @@ export class Incident {
     if (delivery.dmSent && delivery.slackTs) this.state = rules.rootPosted(this.state, { channel: delivery.channel ?? '', ts: delivery.slackTs });
   }
 
-  /** The diagnosis (or fallback) edits the root, then one details reply goes in the thread. */
-  async diagnose(finding: Finding, details: InvestigationDetails): Promise<void> {
+  /** The diagnosis (or fallback) edits the root in place. */
+  async diagnose(finding: Finding): Promise<void> {
     this.finding = finding;
-    const revision = this.editRoot((state) => rules.diagnosed(state, finding.investigated, Date.now()));
-    this.diagnosisRevision = revision;
+    this.diagnosisRevision = this.editRoot((state) => rules.diagnosed(state, finding.investigated, Date.now()));
     this.publish(true);
-    await this.send({ key: threadReplyKey(this.rootKey, 'details'), revision: 0, message: detailsMessage(details), threadOf: this.rootKey });
+    await this.sends;
   }
 
   /** What Slack did with the diagnosis: the outcome's DM facts. */
   diagnosisDelivered(): Promise<Delivery> {
     if (this.diagnosisRevision === undefined) throw new Error('diagnosisDelivered before diagnose');
     return messageDelivered(this.rootKey, this.diagnosisRevision);
+  }
+
+  /**
+   * One thread reply with the investigation's detail, once the root holds the diagnosis: a root Slack
+   * never took has no thread (`redeliver` re-posts the root alone).
+   */
+  async replyDetails(delivery: Delivery, details: InvestigationDetails): Promise<void> {
+    if (!delivery.dmSent) return;
+    await this.send({ key: threadReplyKey(this.rootKey, 'details'), revision: 0, message: detailsMessage(details), threadOf: this.rootKey, report: false });
   }
 
   /**
@@ -134,7 +142,7 @@ export class Incident {
 
   private async announceRecovery(afterMs: number): Promise<void> {
     this.recoveryAnnounced = true;
-    await this.send({ key: threadReplyKey(this.rootKey, 'recovered'), revision: 0, message: recoveredMessage(this.input.wake, afterMs), threadOf: this.rootKey });
+    await this.send({ key: threadReplyKey(this.rootKey, 'recovered'), revision: 0, message: recoveredMessage(this.input.wake, afterMs), threadOf: this.rootKey, report: false });
     this.editRoot((state) => rules.rootEdited(state, Date.now()));
     this.publish(true);
   }

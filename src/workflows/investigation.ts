@@ -39,8 +39,9 @@ export async function probeInvestigationWorkflow(input: InvestigationInput): Pro
   await recordInAuditLog(startedRow(wake, workflowId, Date.now()));
   const run = await investigateWithinBudget(input);
   const finding = shapeFinding(run, wake);
-  await incident.diagnose(finding, investigationDetails(run, finding));
+  await incident.diagnose(finding);
   const delivery = await incident.diagnosisDelivered();
+  await incident.replyDetails(delivery, investigationDetails(run, finding));
   const outcome = describeOutcome(input, run, finding, formatDm(wake, finding), delivery);
   recordDiagnosis(wake, finding, delivery);
   await settleSpend(input.spend, outcome.costUsd);
