@@ -4,7 +4,7 @@ import { Worker } from '@temporalio/worker';
 import type { AskModelInput } from '../../src/activities/askModel';
 import type { DeliverMessageInput, DeliverMessageResult } from '../../src/activities/deliverMessage';
 import { enqueueMessage } from '../../src/activities/enqueueMessage';
-import { getOutboxQuery, outboxWorkflowId, type InvestigationOutcome, type OutboxView, type WindowFacts } from '../../src/api';
+import { getOutboxQuery, outboxWorkflowId, ProbeNameKey, type InvestigationOutcome, type OutboxView, type WindowFacts } from '../../src/api';
 import type { LlmTurn } from '../../src/domain/agent';
 import type { Wake } from '../../src/domain/auditRow';
 import { DEFAULT_DELIVERY_HORIZON_MS } from '../../src/domain/delivery';
@@ -102,6 +102,7 @@ export async function runIncident(env: TestWorkflowEnvironment, wake: Wake, task
       workflowId,
       args: [{ wake, windowKey: 'w-7f3a', ...(options.window ? { window: options.window } : {}) }],
       memo: { wake },
+      ...(options.searchAttributes ? { typedSearchAttributes: [{ key: ProbeNameKey, value: wake.probe }] } : {}),
     });
     if (options.during) {
       await alert;
@@ -109,12 +110,23 @@ export async function runIncident(env: TestWorkflowEnvironment, wake: Wake, task
     }
     const result = (await handle.result()) as InvestigationOutcome;
     const described = await handle.describe();
-    // Queries need the worker: ask the outbox before it stops.
-    const outbox: OutboxView = await env.client.workflow.getHandle(outboxWorkflowId(taskQueue)).query(getOutboxQuery);
+    // Queries need the worker: ask the outbox before it stops, once it has sent what the investigation queued last.
+    const outbox = await outboxDrained(env, taskQueue);
     await outboxSettled(env.client, taskQueue);
     // One that keeps undelivered DMs stays open, waking on a timer its stopped worker cannot serve: end it.
     await env.client.workflow.getHandle(outboxWorkflowId(taskQueue)).terminate('test over').catch(() => undefined);
     return { outcome: result, outbox, described };
   });
   return { outcome, calls, workflowId, outbox, described };
+}
+
+/** The outbox's view once nothing is queued (thread replies are queued as the investigation ends). */
+async function outboxDrained(env: TestWorkflowEnvironment, taskQueue: string): Promise<OutboxView> {
+  const handle = env.client.workflow.getHandle(outboxWorkflowId(taskQueue));
+  let view: OutboxView = await handle.query(getOutboxQuery);
+  for (let i = 0; i < 200 && view.queued > 0; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    view = await handle.query(getOutboxQuery);
+  }
+  return view;
 }
