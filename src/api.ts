@@ -13,6 +13,7 @@ import type { InvestigationFacts } from './domain/investigationRows';
 import type { Severity, Wake } from './domain/auditRow';
 import type { DaySpend, Reservation, SpendReport } from './domain/costLadder';
 import type { DebouncePolicy } from './domain/debounce';
+import type { ClosedBecause, IncidentPhase } from './domain/incident';
 import type { AuditCursor } from './domain/tailTypes';
 
 // ── Task queue, workflow types, workflow IDs ────────────────────────────────
@@ -169,10 +170,16 @@ export interface InvestigationInput {
   turnTimeoutSeconds?: number;
   /** The cost ladder's decision, made by the tail at dispatch. Absent on starts by hand: no budget applies. */
   spend?: Reservation;
+  /**
+   * The debounce window this investigation is the incident of: it lives until the window closes (at
+   * `closesAtMs`, or earlier on windowClosed). Absent (a start by hand, debounce off): it ends once its
+   * diagnosis is delivered.
+   */
+  window?: WindowFacts;
 }
 
-/** `InvestigationOutcome` search attribute values. */
-export const INVESTIGATION_OUTCOMES = ['investigated', 'fallback'] as const;
+/** `InvestigationOutcome` search attribute values: the incident's lifecycle, investigating → investigated | fallback → recovered. */
+export const INVESTIGATION_OUTCOMES = ['investigating', 'investigated', 'fallback', 'recovered'] as const satisfies readonly IncidentPhase[];
 export type InvestigationOutcomeValue = (typeof INVESTIGATION_OUTCOMES)[number];
 
 /** The investigation workflow's result. */
@@ -192,7 +199,34 @@ export interface InvestigationOutcome extends InvestigationFacts {
   turns: Array<{ stopReason: string | null; usage: TurnUsage; costUsd: number; requestId?: string }>;
   /** Anthropic's request-id of every call that answered, then of the one that failed (for support). */
   requestIds: string[];
+  /** Where the lifecycle ended: investigated, fallback, or recovered. */
+  phase: InvestigationOutcomeValue;
+  /** Wakes of the window seen, the opening one included (the tail's windowRepeats). */
+  wakesSeen: number;
+  /** Set when the probe recovered: from the window's opening to the recovery. */
+  recoveredAfterMs?: number;
+  /** Why the incident ended: the window expired, the tail closed it (recovered, reset), or there was no window (delivered). */
+  closedBecause: ClosedBecause;
 }
+
+/** The getIncident query's answer (also the Web UI's current details, in words). */
+export interface IncidentSnapshot {
+  phase: InvestigationOutcomeValue;
+  /** Wakes of the window so far and when the last was read (epoch ms). */
+  wakes: number;
+  lastSeenAtMs: number;
+  window?: WindowFacts;
+  /** The root message in Slack, once the outbox reported it posted. */
+  root?: { channel: string; ts: string };
+  /** The root's newest revision asked of the outbox (0: the alert). */
+  rootRevision: number;
+  diagnosed: boolean;
+  recoveredAfterMs?: number;
+  closedBecause?: ClosedBecause;
+}
+
+/** On an investigation: the incident now (phase, repeats, root message, recovery). */
+export const getIncidentQuery = defineQuery<IncidentSnapshot>('getIncident');
 
 /** Keyword search attributes on investigations: probe, category and severity at start, the outcome when done. */
 export const SEARCH_ATTRIBUTE_KEYS = {
@@ -205,10 +239,19 @@ export const { ProbeName: ProbeNameKey, IssueCategory: IssueCategoryKey, ProbeSe
 /** What `setup` registers and the dev server is started with: derived from the keys. */
 export const SEARCH_ATTRIBUTE_NAMES = Object.values(SEARCH_ATTRIBUTE_KEYS).map((key) => key.name);
 
-/** An investigation's memo: the wake at start, the outcome when done (workflow lists carry it). */
+/** An investigation's memo: the wake at start, the outcome when diagnosed, the incident as it goes (workflow lists carry it). */
 export interface InvestigationMemo {
   wake: Wake;
   outcome?: OutcomeMemo;
+  incident?: IncidentMemo;
+}
+
+/** Rewritten when the phase changes, with each root edit (at most once a minute for repeats) and at the close. */
+export interface IncidentMemo {
+  phase: InvestigationOutcomeValue;
+  wakes: number;
+  recoveredAfterMs?: number;
+  closedBecause?: ClosedBecause;
 }
 
 export interface OutcomeMemo {
@@ -399,5 +442,5 @@ export const silenceSignal = defineSignal<[unknown]>('silence');
 
 /** Every message handler, by kind: what the README's table lists. */
 export const SIGNALS = [resetDebounceSignal, recordSpendSignal, enqueueMessageSignal, messageReportSignal] as const;
-export const QUERIES = [getStateQuery, getOutboxQuery] as const;
+export const QUERIES = [getStateQuery, getOutboxQuery, getIncidentQuery] as const;
 export const UPDATES = [updateSettingsUpdate, redeliverUpdate] as const;

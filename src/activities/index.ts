@@ -10,6 +10,7 @@ import { loadPromptTemplate, type PromptTemplate } from './promptTemplate';
 import { createReadAuditLog } from './readAuditLog';
 import type { Failpoint } from './failpoint';
 import { createAppendInvestigationRow } from './appendInvestigationRow';
+import { createIncidentSettings } from './incidentSettings';
 
 export interface ActivityOptions {
   readLimits?: ReadLimits;
@@ -47,6 +48,7 @@ export function createActivities(config: AppConfig, options: ActivityOptions = {
     deliverMessage: createDeliverMessage({ ...config.slack, requestTimeoutMs: options.slackRequestTimeoutMs ?? 15_000 }),
     dmDeliverySettings: createDmDeliverySettings(config.slack.deliveryHorizonMs),
     enqueueMessage,
+    incidentSettings: createIncidentSettings(config.incident),
   };
 }
 

@@ -60,6 +60,17 @@ export interface AppConfig {
   };
   /** PROBE_WAKE_CODEC_KEYS: empty means payloads are stored as plain JSON. */
   codecKeys: CodecKey[];
+  // ── incident (issue 13; owner: incident) ──
+  incident: IncidentSettings;
+}
+
+/** What the incident's messages link to (issue 13; owner: incident). */
+export interface IncidentSettings {
+  /**
+   * PROBE_WAKE_UI_URL: the Temporal Web UI the root message links to. Default: the embedded dev server's UI
+   * (http://127.0.0.1:TEMPORAL_DEV_UI_PORT) when TEMPORAL_ADDRESS is unset; unset for an external cluster: no link.
+   */
+  uiUrl?: string;
 }
 
 /** How the worker process runs: drain time on SIGTERM and where Prometheus scrapes it. */
@@ -247,7 +258,7 @@ const WORKFLOW_ID = { pattern: /^[A-Za-z0-9_.:-]{1,200}$/, describe: 'must be 1-
 
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConfig {
   const read = new Reader(env);
-  const config: Omit<AppConfig, 'codecKeys'> = {
+  const config: Omit<AppConfig, 'codecKeys' | 'incident'> = {
     pollSeconds: read.number(['PROBE_WAKE_POLL_SEC', 'KORA_PROBE_WAKE_POLL_SEC'], 30, { min: 0.1, max: 86_400 }),
     debounceSeconds: read.number(['PROBE_DEBOUNCE_SECONDS', 'KORA_PROBE_DEBOUNCE_SECONDS'], 600, { min: 0, max: 30 * 86_400 }),
     bypassCritical: read.flag(['PROBE_DEBOUNCE_BYPASS_CRITICAL', 'KORA_PROBE_DEBOUNCE_BYPASS_CRITICAL'], false),
@@ -304,10 +315,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
       `PROBE_INVESTIGATION_DAILY_BUDGET_USD is set but model "${config.anthropic.model}" has no price: add it to PROBE_MODEL_PRICES`,
     );
   }
+  // ── incident (issue 13; owner: incident) ──
+  const incident: IncidentSettings = {
+    uiUrl: read.url(['PROBE_WAKE_UI_URL'])?.replace(/\/+$/, '') ?? (config.temporal.address === undefined ? `http://127.0.0.1:${config.temporal.devUiPort}` : undefined),
+  };
   const codec = parseCodecKeys(env[CODEC_KEYS_ENV]);
   const problems = [...read.problems, ...codec.problems];
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...config, codecKeys: codec.keys };
+  return { ...config, codecKeys: codec.keys, incident };
 }
 
 /** No byte for a minute: a gateway or a self-hosted model that slow to start is given up on and retried. */

@@ -18,13 +18,22 @@ export function formatDm(wake: Wake, finding: Finding): string {
 }
 
 function fallbackBody(wake: Wake, reason: string): string {
+  const lines = factLines(wake);
+  if (lines.length > 2) lines.push('');
+  lines.push(`I was unable to investigate — engine returned: ${inert(reason)}`);
+  return lines.join('\n');
+}
+
+/**
+ * The wake's facts as the fallback DM shows them, already inert: the summary line, a blank line, then the
+ * status and impact lines when the wake has them. The alert posted before the model answers shows the same.
+ */
+export function factLines(wake: Wake): string[] {
   const lines = [inert(`${wake.probe} (${wake.severity}): ${wake.summary ?? 'no summary given'}`), ''];
   const status = statusLine(wake);
   if (status) lines.push(inert(status));
   if (wake.impact) lines.push(inert(wake.impact));
-  if (status || wake.impact) lines.push('');
-  lines.push(`I was unable to investigate — engine returned: ${inert(reason)}`);
-  return lines.join('\n');
+  return lines;
 }
 
 /** "Fly probe reported status=unhealthy. error='HTTP 401'." from the wake's details. */

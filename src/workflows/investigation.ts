@@ -1,58 +1,70 @@
-import {
-  getExternalWorkflowHandle,
-  log,
-  upsertMemo,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import { InvestigationOutcomeKey, ProbeNameKey, recordSpendSignal, type InvestigationInput, type InvestigationMemo, type InvestigationOutcome } from '../api';
-import { sumUsage } from '../domain/agent';
+import { getExternalWorkflowHandle, log, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { recordSpendSignal, type InvestigationInput, type InvestigationOutcome } from '../api';
 import type { Reservation } from '../domain/costLadder';
-import { shapeAnswer } from '../domain/answerContract';
-import type { Wake } from '../domain/auditRow';
-import { formatDm, type Finding } from '../domain/dmText';
+import { formatDm } from '../domain/dmText';
+import { investigationUiLink } from '../domain/incidentMessage';
 import { completedRow, startedRow, type InvestigationRow } from '../domain/investigationRows';
 import { runInvestigationAgent, type AgentRun } from './agentLoop';
-import { messageDelivered, sendMessage, type Delivery } from './delivery';
 import { describeActivityFailure } from './failureReasons';
 import { fileSteps } from './fileSteps';
-import * as metrics from './metrics';
+import { Incident } from './incident';
+import { describeOutcome, investigationDetails, recordDiagnosis, shapeFinding, withLifecycle, type DiagnosisOutcome } from './investigationOutcome';
 
 export { fallbackReason } from './failureReasons';
 
 export const DEFAULT_MAX_TURNS = 4;
 export const COST_LADDER_REASON = 'cost_ladder_halted';
 
+const { incidentSettings } = proxyLocalActivities<Pick<Activities, 'incidentSettings'>>({
+  startToCloseTimeout: '5s',
+  retry: { maximumAttempts: 3 },
+});
 
 /**
- * One investigation per debounce window:
- * record start → investigate (or halt on budget) → shape → format → deliver → settle spend → record end.
+ * One investigation per debounce window, and it IS the window's incident:
+ * post the alert (before the model is asked) → investigate (or halt on budget) → edit the root into the
+ * diagnosis, reply the details in its thread → settle spend, record the end → live until the window
+ * closes (repeats edit the root, recovery replies and marks it) → return the outcome and how it ended.
  * Never fails on a model, Slack or audit-log fault.
  */
 export async function probeInvestigationWorkflow(input: InvestigationInput): Promise<InvestigationOutcome> {
   const { wake } = input;
   const workflowId = workflowInfo().workflowId;
+  const incident = new Incident(input, input.window?.openedAtMs ?? Date.now(), await webUiLink());
+  incident.listen();
+  await incident.postAlert();
+  const rootPosted = incident.watchRootPosted();
+  const current = incident.keepCurrent();
   await recordInAuditLog(startedRow(wake, workflowId, Date.now()));
   const run = await investigateWithinBudget(input);
   const finding = shapeFinding(run, wake);
-  const text = formatDm(wake, finding);
-  await sendMessage({ key: workflowId, revision: 0, message: { text } });
-  const { channel: _channel, revision: _revision, alreadyPosted: _alreadyPosted, ...delivery } = await messageDelivered(workflowId, 0);
-  const outcome = describeOutcome(input, run, finding, text, delivery);
-  recordOutcome(wake, finding, delivery);
+  await incident.diagnose(finding);
+  const delivery = await incident.diagnosisDelivered();
+  await incident.replyDetails(delivery, investigationDetails(run, finding));
+  const outcome = describeOutcome(input, run, finding, formatDm(wake, finding), delivery);
+  recordDiagnosis(wake, finding, delivery);
   await settleSpend(input.spend, outcome.costUsd);
+  // The investigation is complete once its diagnosis is delivered: the row says so then, not at the window's close.
   await recordInAuditLog(completedRow(wake, workflowId, Date.now(), completedFacts(outcome)));
-  return outcome;
+  await incident.waitForClose();
+  await Promise.all([current, rootPosted]);
+  return withLifecycle(outcome, incident.state);
 }
 
-/** Where operators look: the search attribute and memo (Web UI, `probe-wake investigations`) and the metrics. */
-function recordOutcome(wake: Wake, finding: Finding, delivery: Delivery): void {
-  recordOutcomeForSearch(finding);
-  recordOutcomeInMemo(finding, delivery);
-  metrics.investigationFinished(wake, { ...finding, ...delivery });
+/** The investigation's page in the Temporal Web UI, when the worker knows the UI's address (PROBE_WAKE_UI_URL). */
+async function webUiLink(): Promise<string | undefined> {
+  try {
+    const { uiUrl } = await incidentSettings();
+    const { namespace, workflowId, runId } = workflowInfo();
+    return uiUrl ? investigationUiLink(uiUrl, namespace, workflowId, runId) : undefined;
+  } catch (err) {
+    log.warn('could not read the incident settings; the root message has no Web UI link', { error: describeActivityFailure(err) });
+    return undefined;
+  }
 }
 
-function completedFacts(outcome: InvestigationOutcome) {
+function completedFacts(outcome: DiagnosisOutcome) {
   return {
     ...outcome,
     outcome: outcome.investigated ? ('investigated' as const) : ('fallback' as const),
@@ -65,55 +77,6 @@ async function investigateWithinBudget(input: InvestigationInput): Promise<Agent
     return { finding: { investigated: false, reason: COST_LADDER_REASON }, turns: [], toolCalls: 0 };
   }
   return runInvestigationAgent(input.wake, input.maxTurns ?? DEFAULT_MAX_TURNS, input.turnTimeoutSeconds);
-}
-
-/** The answer contract; an answer the model stopped at its token limit is kept, marked as cut short. */
-function shapeFinding(run: AgentRun, wake: Wake): Finding {
-  const { finding } = run;
-  if (!finding.investigated) return finding;
-  const cutShort = run.turns.at(-1)?.stopReason === 'max_tokens';
-  return { investigated: true, text: shapeAnswer(finding.text, wake.envelope, { cutShort }) };
-}
-
-function describeOutcome(input: InvestigationInput, run: AgentRun, finding: Finding, text: string, delivery: Delivery): InvestigationOutcome {
-  const { costUsd, ...usage } = sumUsage(run.turns);
-  return {
-    probe: input.wake.probe,
-    category: input.wake.category,
-    severity: input.wake.severity,
-    wakeId: input.wake.wakeId,
-    windowKey: input.windowKey,
-    investigated: finding.investigated,
-    reason: finding.investigated ? undefined : finding.reason,
-    ...delivery,
-    text,
-    model: run.turns.at(-1)?.model,
-    promptVersion: run.promptVersion,
-    turnCount: run.turns.length,
-    toolCalls: run.toolCalls,
-    usage,
-    costUsd,
-    turns: run.turns.map((turn) => ({ stopReason: turn.stopReason, usage: turn.usage, costUsd: turn.costUsd, ...(turn.requestId ? { requestId: turn.requestId } : {}) })),
-    requestIds: [...run.turns.flatMap((turn) => (turn.requestId ? [turn.requestId] : [])), ...(run.failedRequestId ? [run.failedRequestId] : [])],
-  };
-}
-
-/** Only where the tail set search attributes at start, i.e. where the namespace has them registered. */
-function recordOutcomeForSearch(finding: Finding): void {
-  if (workflowInfo().typedSearchAttributes.get(ProbeNameKey) === undefined) return;
-  upsertSearchAttributes([{ key: InvestigationOutcomeKey, value: finding.investigated ? 'investigated' : 'fallback' }]);
-}
-
-/** Workflow lists carry the memo, so `probe-wake investigations` shows DM delivery without fetching each result. */
-function recordOutcomeInMemo(finding: Finding, delivery: Delivery): void {
-  upsertMemo({
-    outcome: {
-      investigated: finding.investigated,
-      reason: finding.investigated ? undefined : finding.reason,
-      dmSent: delivery.dmSent,
-      dmReason: delivery.dmReason,
-    },
-  } satisfies Partial<InvestigationMemo>);
 }
 
 /** Tells the tail (which holds the ledger) what was really spent; a lost report only keeps the reservation. */

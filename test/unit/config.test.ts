@@ -173,3 +173,16 @@ describe('loadConfig: PROBE_WAKE_WAIT_FOR_GROWTH', () => {
     expect(problems({ PROBE_WAKE_WAIT_FOR_GROWTH: 'maybe' }).join('\n')).toMatch(/PROBE_WAKE_WAIT_FOR_GROWTH="maybe"/);
   });
 });
+
+describe('loadConfig: PROBE_WAKE_UI_URL (incident)', () => {
+  it("defaults to the embedded dev server's UI, and to no link for an external cluster", () => {
+    expect(load({}).incident.uiUrl).toBe('http://127.0.0.1:8233');
+    expect(load({ TEMPORAL_DEV_UI_PORT: '9000' }).incident.uiUrl).toBe('http://127.0.0.1:9000');
+    expect(load({ TEMPORAL_ADDRESS: 'temporal.example:7233' }).incident.uiUrl).toBeUndefined();
+  });
+
+  it('takes a URL (trailing slash dropped) and refuses anything else, naming the variable', () => {
+    expect(load({ TEMPORAL_ADDRESS: 'temporal.example:7233', PROBE_WAKE_UI_URL: 'https://ui.example/' }).incident.uiUrl).toBe('https://ui.example');
+    expect(problems({ PROBE_WAKE_UI_URL: 'ftp://x' })).toEqual(['PROBE_WAKE_UI_URL="ftp://x": must be an http(s) URL']);
+  });
+});

@@ -1,19 +1,15 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import type { AskModelInput } from '../../src/activities/askModel';
-import type { DeliverMessageInput as PostDmInput, DeliverMessageResult as PostDmResult } from '../../src/activities/deliverMessage';
+import type { DeliverMessageResult as PostDmResult } from '../../src/activities/deliverMessage';
 import type { LlmTurn } from '../../src/domain/agent';
 import type { InvestigationRow } from '../../src/domain/investigationRows';
 import type { Wake } from '../../src/domain/auditRow';
 import { FailureType } from '../../src/domain/failures';
-import type { InvestigationOutcome } from '../../src/api';
-import { mockModel, MOCK_REQUEST_ID, textTurn } from '../support/modelMocks';
-import { timeSkippingEnv, workflowBundle } from '../support/temporal';
+import { MOCK_REQUEST_ID, textTurn } from '../support/modelMocks';
+import { timeSkippingEnv } from '../support/temporal';
 import { DEFAULT_DELIVERY_HORIZON_MS } from '../../src/domain/delivery';
-import { outboxSettled } from '../support/deliveryMocks';
-import { enqueueMessage } from '../../src/activities/enqueueMessage';
-import { getOutboxQuery, outboxWorkflowId } from '../../src/api';
+import { runIncident, type Investigate, type PostRoot } from '../support/incidentHarness';
+import { alertText } from '../../src/domain/incidentMessage';
 
 const wake: Wake = {
   wakeId: 'w-7f3a',
@@ -33,9 +29,7 @@ const answer: LlmTurn = textTurn('Token rotated.\nNext step: mint a new token.',
   costUsd: 0.0042,
 });
 
-type Investigate = (input: AskModelInput) => Promise<LlmTurn>;
-type AppendTelemetry = (row: InvestigationRow) => Promise<{ appended: boolean }>;
-type PostDm = (input: PostDmInput) => Promise<PostDmResult>;
+type PostDm = PostRoot;
 
 let env: TestWorkflowEnvironment;
 let run = 0;
@@ -46,49 +40,16 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-/** Runs one investigation against mocked activities; returns the outcome and how often each mock ran. */
-async function investigateWith(investigate: Investigate, postDm: PostDm, appendTelemetry?: AppendTelemetry, horizonMs = DEFAULT_DELIVERY_HORIZON_MS) {
-  const calls = { investigate: 0, postDm: 0, posted: [] as PostDmInput[], telemetry: [] as InvestigationRow[] };
-  const taskQueue = `inv-${++run}`;
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: {
-      readAuditLog: async () => {
-        throw new Error('not used');
-      },
-      ...mockModel(
-        () => undefined,
-        async (input: AskModelInput) => {
-          calls.investigate += 1;
-          return investigate(input);
-        },
-      ),
-      appendInvestigationRow: async (row: InvestigationRow) => {
-        calls.telemetry.push(row);
-        return appendTelemetry ? appendTelemetry(row) : { appended: true };
-      },
-      deliverMessage: async (input: PostDmInput) => {
-        calls.postDm += 1;
-        calls.posted.push(input);
-        return postDm(input);
-      },
-      dmDeliverySettings: async () => ({ horizonMs }),
-      enqueueMessage,
-    },
-  });
-  const workflowId = `probe-investigation:fly:auth:${taskQueue}`;
-  const { outcome, outbox } = await worker.runUntil(async () => {
-    const result = await env.client.workflow.execute('probeInvestigationWorkflow', { taskQueue, workflowId, args: [{ wake, windowKey: 'w-7f3a' }] });
-    // Queries need the worker: ask the outbox before it stops.
-    const outbox = await env.client.workflow.getHandle(outboxWorkflowId(taskQueue)).query(getOutboxQuery);
-    await outboxSettled(env.client, taskQueue);
-    // One that keeps undelivered DMs stays open, waking on a timer its stopped worker cannot serve: end it.
-    await env.client.workflow.getHandle(outboxWorkflowId(taskQueue)).terminate('test over').catch(() => undefined);
-    return { outcome: result, outbox };
-  });
-  return { outcome: outcome as InvestigationOutcome, calls, workflowId, outbox };
+/** Runs one investigation (no window: it ends once delivered); `calls.posted` are the attempts to post its root message. */
+async function investigateWith(
+  investigate: Investigate,
+  postDm: PostDm,
+  appendTelemetry?: (row: InvestigationRow) => Promise<{ appended: boolean }>,
+  horizonMs = DEFAULT_DELIVERY_HORIZON_MS,
+) {
+  const result = await runIncident(env, wake, `inv-${++run}`, { investigate, postRoot: postDm, appendTelemetry, horizonMs });
+  const { calls } = result;
+  return { ...result, calls: { ...calls, postDm: calls.rootPosts.length, posted: calls.rootPosts } };
 }
 
 const posted0: PostDmResult = { kind: 'posted', channel: 'D1', ts: '1.000001', alreadyPosted: false };
@@ -126,8 +87,14 @@ describe('probeInvestigationWorkflow', () => {
       costUsd: 0.0042,
       turns: [{ stopReason: 'end_turn', usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 2, cacheWriteTokens: 3 }, costUsd: 0.0042, requestId: MOCK_REQUEST_ID }],
       requestIds: [MOCK_REQUEST_ID],
+      phase: 'investigated',
+      wakesSeen: 1,
+      closedBecause: 'delivered',
     });
-    expect(calls.posted).toEqual([{ action: 'post', message: { text: outcome.text }, key: workflowId, checkFirst: false, checkSinceMs: expect.any(Number) }]);
+    // The alert first (before the model answered), then the same message edited into the diagnosis.
+    expect(calls.order).toEqual(['alert', 'model']);
+    expect(calls.posted).toEqual([{ action: 'post', message: { text: alertText(wake), blocks: expect.any(Array) }, key: workflowId, checkFirst: false, checkSinceMs: expect.any(Number) }]);
+    expect(calls.updates.at(-1)).toMatchObject({ key: workflowId, message: { text: outcome.text }, at: { channel: 'D1', ts: '1.000001' } });
     expect(outcome.dmLateMs).toBeLessThan(5 * 60_000);
     expect(calls.telemetry.map((row) => row.event)).toEqual(['probe.investigation_started', 'probe.investigation_completed']);
     expect(calls.telemetry[1]).toMatchObject({
@@ -188,10 +155,12 @@ describe('probeInvestigationWorkflow', () => {
   it.each([
     ['slack_token_missing', { kind: 'notConfigured', reason: 'slack_token_missing' } as const],
     ['slack_operator_missing', { kind: 'notConfigured', reason: 'slack_operator_missing' } as const],
-  ])('completes with dmSent false and dmReason %s, after one attempt, listing nothing to redeliver', async (dmReason, result) => {
+  ])('completes with dmSent false and dmReason %s, after one attempt per revision, listing nothing to redeliver', async (dmReason, result) => {
     const { outcome, calls, outbox } = await investigateWith(async () => answer, answers(result));
     expect(outcome).toMatchObject({ investigated: true, dmSent: false, dmReason });
-    expect(calls.postDm).toBe(1);
+    // Nothing is kept for an unconfigured Slack: the alert and the diagnosis each try once (no Slack call is made), no thread reply.
+    expect(calls.postDm).toBe(2);
+    expect(calls.replies).toEqual([]);
     expect(outbox.undelivered).toEqual([]);
   });
 

@@ -1,0 +1,180 @@
+import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  getIncidentQuery,
+  threadReplyKey,
+  windowClosedSignal,
+  windowRepeatsSignal,
+  type IncidentSnapshot,
+  type InvestigationInput,
+  type SlackMessage,
+} from '../api';
+import type { Finding } from '../domain/dmText';
+import * as rules from '../domain/incident';
+import { detailsMessage, incidentMessage, recoveredMessage, type InvestigationDetails } from '../domain/incidentMessage';
+import { messageDelivered, sendMessage, type Delivery } from './delivery';
+import { publishIncident } from './incidentVisibility';
+
+/**
+ * The incident one investigation is: its root message in the operator's DM (keyed by the workflow ID,
+ * so the outbox can only ever post one and only ever edit that one), the thread replies, and the
+ * window's life (repeats, recovery, expiry). Its state lives here, in workflow state, so a replay
+ * after a crash resumes it exactly; every change goes through the pure rules of domain/incident.ts.
+ */
+export class Incident {
+  state: rules.IncidentState;
+  private finding?: Finding;
+  private diagnosisRevision?: number;
+  private recoveryAnnounced = false;
+  /** Requests to the outbox go one after another, in revision order. */
+  private sends: Promise<void> = Promise.resolve();
+  readonly rootKey = workflowInfo().workflowId;
+
+  constructor(
+    private readonly input: InvestigationInput,
+    readonly openedAtMs: number,
+    private readonly uiLink: string | undefined,
+  ) {
+    this.state = rules.openIncident(openedAtMs);
+  }
+
+  /** The tail's window signals and the getIncident query. Installed before anything is awaited. */
+  listen(): void {
+    setHandler(windowRepeatsSignal, (repeats) => {
+      this.state = rules.repeated(this.state, repeats);
+      this.publish(false);
+    });
+    setHandler(windowClosedSignal, (closed) => {
+      this.state = rules.windowClosed(this.state, { because: closed.reason, atMs: closed.atMs, by: closed.by }, this.openedAtMs);
+      this.publish(true);
+    });
+    setHandler(getIncidentQuery, () => this.snapshot());
+    this.publish(true);
+  }
+
+  /** Revision 0 of the root: the alert, before the model is asked. */
+  postAlert(): Promise<void> {
+    return this.send({ key: this.rootKey, revision: 0, message: this.rootMessage(), report: true });
+  }
+
+  /** Where Slack holds the root once the outbox reports revision 0 (kept in state for the query). */
+  async watchRootPosted(): Promise<void> {
+    const delivery = await messageDelivered(this.rootKey, 0);
+    if (delivery.dmSent && delivery.slackTs) this.state = rules.rootPosted(this.state, { channel: delivery.channel ?? '', ts: delivery.slackTs });
+  }
+
+  /** The diagnosis (or fallback) edits the root in place. */
+  async diagnose(finding: Finding): Promise<void> {
+    this.finding = finding;
+    this.diagnosisRevision = this.editRoot((state) => rules.diagnosed(state, finding.investigated, Date.now()));
+    this.publish(true);
+    await this.sends;
+  }
+
+  /** What Slack did with the diagnosis: the outcome's DM facts. */
+  diagnosisDelivered(): Promise<Delivery> {
+    if (this.diagnosisRevision === undefined) throw new Error('diagnosisDelivered before diagnose');
+    return messageDelivered(this.rootKey, this.diagnosisRevision);
+  }
+
+  /**
+   * One thread reply with the investigation's detail, once the root holds the diagnosis: a root Slack
+   * never took has no thread (`redeliver` re-posts the root alone).
+   */
+  async replyDetails(delivery: Delivery, details: InvestigationDetails): Promise<void> {
+    if (!delivery.dmSent) return;
+    await this.send({ key: threadReplyKey(this.rootKey, 'details'), revision: 0, message: detailsMessage(details), threadOf: this.rootKey, report: false });
+  }
+
+  /**
+   * Until the incident closes and everything owed is sent: repeat edits (at most one a minute) and,
+   * on recovery, the thread reply and the root marked recovered. Runs beside the investigation.
+   */
+  async keepCurrent(): Promise<void> {
+    for (;;) {
+      if (this.state.recovered && !this.recoveryAnnounced) {
+        await this.announceRecovery(this.state.recovered.afterMs);
+        continue;
+      }
+      if (this.state.closed) break;
+      const dueAtMs = rules.repeatEditDueAtMs(this.state);
+      if (dueAtMs !== undefined && dueAtMs <= Date.now()) {
+        this.editRoot((state) => rules.rootEdited(state, Date.now()));
+        this.publish(true);
+        continue;
+      }
+      const state = this.state;
+      // Wakes on any change (a signal replaces the state object) or when the next repeat edit falls due.
+      if (dueAtMs === undefined) await condition(() => this.state !== state);
+      else await condition(() => this.state !== state, dueAtMs - Date.now());
+    }
+    await this.sends;
+  }
+
+  /** Waits for the window to close: the tail's windowClosed, or its expiry. Without a window, closes now. */
+  async waitForClose(): Promise<void> {
+    const window = this.input.window;
+    if (!window) {
+      this.state = rules.deliveredWithoutWindow(this.state, Date.now());
+    } else {
+      // In steps, not one long timer: a waiting workflow's next timer is where a time-skipping test server may jump to.
+      while (!this.state.closed && Date.now() < window.closesAtMs) {
+        await condition(() => this.state.closed !== undefined, Math.min(window.closesAtMs - Date.now(), 3_600_000));
+      }
+      if (!this.state.closed) this.state = rules.windowClosed(this.state, { because: 'expired', atMs: Date.now() }, this.openedAtMs);
+    }
+    this.publish(true);
+  }
+
+  snapshot(): IncidentSnapshot {
+    const { state } = this;
+    return {
+      phase: state.phase,
+      wakes: state.repeats.wakes,
+      lastSeenAtMs: state.repeats.lastSeenAtMs,
+      ...(this.input.window ? { window: this.input.window } : {}),
+      ...(state.root ? { root: state.root } : {}),
+      rootRevision: state.rootRevision,
+      diagnosed: this.finding !== undefined,
+      ...(state.recovered ? { recoveredAfterMs: state.recovered.afterMs } : {}),
+      ...(state.closed ? { closedBecause: state.closed.because } : {}),
+    };
+  }
+
+  private async announceRecovery(afterMs: number): Promise<void> {
+    this.recoveryAnnounced = true;
+    await this.send({ key: threadReplyKey(this.rootKey, 'recovered'), revision: 0, message: recoveredMessage(this.input.wake, afterMs), threadOf: this.rootKey, report: false });
+    this.editRoot((state) => rules.rootEdited(state, Date.now()));
+    this.publish(true);
+  }
+
+  /** Applies the edit rule and queues the root's new revision; returns that revision. */
+  private editRoot(rule: (state: rules.IncidentState) => rules.IncidentState): number {
+    this.state = rule(this.state);
+    const revision = this.state.rootRevision;
+    void this.send({ key: this.rootKey, revision, message: this.rootMessage(), report: true });
+    return revision;
+  }
+
+  private rootMessage(): SlackMessage {
+    const { state } = this;
+    return incidentMessage({
+      wake: this.input.wake,
+      finding: this.finding,
+      openedAtMs: this.openedAtMs,
+      repeats: state.repeats,
+      flapping: this.input.window?.flapping,
+      recoveredAfterMs: state.recovered?.afterMs,
+      uiLink: this.uiLink,
+    });
+  }
+
+  private send(request: Parameters<typeof sendMessage>[0]): Promise<void> {
+    this.sends = this.sends.then(() => sendMessage(request));
+    return this.sends;
+  }
+
+  /** Search attribute, memo (`memo: true`: on phase changes and root edits only) and the Web UI's current details. */
+  private publish(memo: boolean): void {
+    publishIncident(this.snapshot(), memo);
+  }
+}

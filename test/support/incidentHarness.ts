@@ -1,0 +1,132 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import type { AskModelInput } from '../../src/activities/askModel';
+import type { DeliverMessageInput, DeliverMessageResult } from '../../src/activities/deliverMessage';
+import { enqueueMessage } from '../../src/activities/enqueueMessage';
+import { getOutboxQuery, outboxWorkflowId, ProbeNameKey, type InvestigationOutcome, type OutboxView, type WindowFacts } from '../../src/api';
+import type { LlmTurn } from '../../src/domain/agent';
+import type { Wake } from '../../src/domain/auditRow';
+import { DEFAULT_DELIVERY_HORIZON_MS } from '../../src/domain/delivery';
+import type { InvestigationRow } from '../../src/domain/investigationRows';
+import { outboxSettled } from './deliveryMocks';
+import { mockModel } from './modelMocks';
+import { workflowBundle } from './temporal';
+
+export type Investigate = (input: AskModelInput) => Promise<LlmTurn>;
+export type PostRoot = (input: Extract<DeliverMessageInput, { action: 'post' }>) => Promise<DeliverMessageResult>;
+type PostInput = Extract<DeliverMessageInput, { action: 'post' }>;
+type UpdateInput = Extract<DeliverMessageInput, { action: 'update' }>;
+
+export interface IncidentRun {
+  investigate: Investigate;
+  /** What Slack answers to each attempt to post the root message; edits and thread replies always land. */
+  postRoot: PostRoot;
+  appendTelemetry?: (row: InvestigationRow) => Promise<{ appended: boolean }>;
+  horizonMs?: number;
+  window?: WindowFacts;
+  /** While the investigation runs (after the alert was attempted): signals, queries, time. */
+  during?: (handle: WorkflowHandle, calls: IncidentCalls) => Promise<void>;
+  uiUrl?: string;
+  searchAttributes?: boolean;
+}
+
+export interface IncidentCalls {
+  investigate: number;
+  /** Attempts to post the root message (top level). */
+  rootPosts: PostInput[];
+  /** Edits of the root (chat.update). */
+  updates: UpdateInput[];
+  /** Thread replies posted. */
+  replies: PostInput[];
+  telemetry: InvestigationRow[];
+  /** The order things happened in: 'alert' (first root attempt), 'model' (the model answered). */
+  order: string[];
+}
+
+/**
+ * Runs one investigation on the time-skipping server against mocked activities and the real outbox
+ * workflow. The model mock waits until the root message was attempted: the alert goes before the model.
+ */
+export async function runIncident(env: TestWorkflowEnvironment, wake: Wake, taskQueue: string, options: IncidentRun) {
+  const calls: IncidentCalls = { investigate: 0, rootPosts: [], updates: [], replies: [], telemetry: [], order: [] };
+  const workflowId = `probe-investigation:fly:auth:${taskQueue}`;
+  let alertAttempted!: () => void;
+  const alert = new Promise<void>((resolve) => (alertAttempted = resolve));
+  let replyTs = 0;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: {
+      readAuditLog: async () => {
+        throw new Error('not used');
+      },
+      ...mockModel(
+        () => undefined,
+        async (input: AskModelInput) => {
+          await alert;
+          calls.investigate += 1;
+          const turn = await options.investigate(input);
+          calls.order.push('model');
+          return turn;
+        },
+      ),
+      appendInvestigationRow: async (row: InvestigationRow) => {
+        calls.telemetry.push(row);
+        return options.appendTelemetry ? options.appendTelemetry(row) : { appended: true };
+      },
+      deliverMessage: async (input: DeliverMessageInput): Promise<DeliverMessageResult> => {
+        if (input.action === 'update') {
+          calls.updates.push(input);
+          return { kind: 'updated', channel: input.at.channel, ts: input.at.ts };
+        }
+        if (input.key !== workflowId) {
+          calls.replies.push(input);
+          replyTs += 1;
+          return { kind: 'posted', channel: input.thread?.channel ?? 'D1', ts: `2.${String(replyTs).padStart(6, '0')}`, alreadyPosted: false };
+        }
+        calls.rootPosts.push(input);
+        if (calls.rootPosts.length === 1) calls.order.push('alert');
+        alertAttempted();
+        return options.postRoot(input);
+      },
+      dmDeliverySettings: async () => ({ horizonMs: options.horizonMs ?? DEFAULT_DELIVERY_HORIZON_MS }),
+      enqueueMessage,
+      incidentSettings: async () => (options.uiUrl ? { uiUrl: options.uiUrl } : {}),
+    },
+  });
+  const { outcome, outbox, described } = await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start('probeInvestigationWorkflow', {
+      taskQueue,
+      workflowId,
+      args: [{ wake, windowKey: 'w-7f3a', ...(options.window ? { window: options.window } : {}) }],
+      memo: { wake },
+      ...(options.searchAttributes ? { typedSearchAttributes: [{ key: ProbeNameKey, value: wake.probe }] } : {}),
+    });
+    if (options.during) {
+      await alert;
+      await options.during(handle, calls);
+    }
+    const result = (await handle.result()) as InvestigationOutcome;
+    const described = await handle.describe();
+    // Queries need the worker: ask the outbox before it stops, once it has sent what the investigation queued last.
+    const outbox = await outboxDrained(env, taskQueue);
+    await outboxSettled(env.client, taskQueue);
+    // One that keeps undelivered DMs stays open, waking on a timer its stopped worker cannot serve: end it.
+    await env.client.workflow.getHandle(outboxWorkflowId(taskQueue)).terminate('test over').catch(() => undefined);
+    return { outcome: result, outbox, described };
+  });
+  return { outcome, calls, workflowId, outbox, described };
+}
+
+/** The outbox's view once nothing is queued (thread replies are queued as the investigation ends). */
+async function outboxDrained(env: TestWorkflowEnvironment, taskQueue: string): Promise<OutboxView> {
+  const handle = env.client.workflow.getHandle(outboxWorkflowId(taskQueue));
+  let view: OutboxView = await handle.query(getOutboxQuery);
+  for (let i = 0; i < 200 && view.queued > 0; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    view = await handle.query(getOutboxQuery);
+  }
+  return view;
+}
