@@ -126,6 +126,17 @@ describe('operator clicks over HTTP (Bolt HTTPReceiver, signed requests)', () =>
     for (const id of [c.workflowId, bad.workflowId, foreign.workflowId]) expect(await targetState(env, id)).toEqual({ updates: 0, changes: [] });
   });
 
+  it('answers click after click (the click -> answer times are printed, not asserted)', async () => {
+    for (let i = 0; i < 5; i += 1) {
+      const c = await click();
+      const sent = Date.now();
+      expect(await postSigned(url, c.body, { secret: SECRET })).toBe(200);
+      const [reply] = await responses.waitFor(c.name);
+      latencies.push(reply!.at - sent);
+      expect(reply!.body.text).toBe(`ack recorded for <@${OPERATOR}>.`);
+    }
+  });
+
   it('logs no secret', () => {
     const text = logs.lines().join('\n');
     expect(text.length).toBeGreaterThan(0);

@@ -117,6 +117,17 @@ describe('operator clicks in Socket Mode (Bolt SocketModeReceiver against a Sock
     expect(await res.json()).toEqual({ ok: false, error: 'not_authed' });
   });
 
+  it('answers click after click (the click -> answer times are printed, not asserted)', async () => {
+    for (let i = 0; i < 5; i += 1) {
+      const c = await click();
+      const sent = Date.now();
+      fake.send('interactive', c.payload);
+      const [reply] = await responses.waitFor(c.name);
+      latencies.push(reply!.at - sent);
+      expect(reply!.body.text).toBe(`snooze recorded for <@${OPERATOR}>.`);
+    }
+  });
+
   it('logs no secret', () => {
     const text = logs.lines().join('\n');
     expect(text).not.toContain(APP_TOKEN);
