@@ -351,7 +351,10 @@ export interface OperatorAction {
   action: OperatorActionKind;
   /** Slack user ID of who acted (CLI: `--as`), already checked against PROBE_WAKE_SLACK_ACTORS. */
   actor: string;
-  /** Identity of the click (Slack's action_ts + user) or CLI call: a repeat changes nothing twice. */
+  /**
+   * Identity of the click (`slack:{action_ts}:{user}:{action_id}`, domain/slackActions.ts clickRequestId) or
+   * CLI call: a repeat changes nothing twice. The Slack receiver also sends it as the Update ID.
+   */
   requestId: string;
   /** snooze only. */
   snoozeSeconds?: number;
@@ -371,4 +374,4 @@ export const operatorActionUpdate = defineUpdate<OperatorActionResult, [Operator
 /** Every message handler, by kind: what the README's table lists. */
 export const SIGNALS = [resetDebounceSignal, recordSpendSignal, enqueueDmSignal, dmReportSignal] as const;
 export const QUERIES = [getStateQuery, getOutboxQuery] as const;
-export const UPDATES = [updateSettingsUpdate, redeliverUpdate] as const;
+export const UPDATES = [updateSettingsUpdate, redeliverUpdate, operatorActionUpdate] as const;

@@ -12,6 +12,7 @@ import { TemporalDispatcher } from '../../src/slack/temporalDispatcher';
 import { freePort } from '../support/ports';
 import { blockActionsPayload, formBody, memoryLogger, operatorTargetWorker, postSigned, ResponseUrlServer, startTarget, targetState } from '../support/slackClicks';
 import { devServerEnv } from '../support/temporal';
+import { finishSignal, noOperatorActionsWorkflow } from '../support/workflows/operatorTarget';
 
 const SECRET = 'fake-signing-secret-8f14e45f';
 const OPERATOR = 'U024BE7LH';
@@ -124,6 +125,27 @@ describe('operator clicks over HTTP (Bolt HTTPReceiver, signed requests)', () =>
     expect(await postSigned(url, foreign.body, { secret: SECRET })).toBe(200);
     expect((await responses.waitFor(foreign.name))[0]!.body.text).toMatch(/not name a probe-wake investigation/);
     for (const id of [c.workflowId, bad.workflowId, foreign.workflowId]) expect(await targetState(env, id)).toEqual({ updates: 0, changes: [] });
+  });
+
+  it('tells the clicker when the investigation takes no operator actions, or has ended', async () => {
+    for (const [name, ended, expected] of [
+      ['no-handler', false, /^The investigation refused: /],
+      ['ended', true, /^This incident is closed/],
+    ] as const) {
+      const workflowId = `probe-investigation:fly:auth:w-${name}-${Date.now()}`;
+      const handle = await env.client.workflow.start(noOperatorActionsWorkflow, { taskQueue: TASK_QUEUE, workflowId });
+      if (ended) {
+        await handle.signal(finishSignal);
+        await handle.result();
+      }
+      const body = formBody(
+        blockActionsPayload({ userId: OPERATOR, actionId: 'probe_wake.reset', value: encodeButtonValue({ workflowId }), actionTs: `1764660000.00000${ended ? 1 : 2}`, responseUrl: responses.url(name) }),
+      );
+      expect(await postSigned(url, body, { secret: SECRET })).toBe(200);
+      const [reply] = await responses.waitFor(name);
+      expect(reply!.body.text).toMatch(expected);
+      if (!ended) await handle.signal(finishSignal);
+    }
   });
 
   it('answers click after click (the click -> answer times are printed, not asserted)', async () => {

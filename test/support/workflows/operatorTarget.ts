@@ -1,5 +1,5 @@
 // Test-only workflow: answers operatorActionUpdate as an investigation will (phase 2), deduping by requestId.
-import { condition, defineQuery, setHandler } from '@temporalio/workflow';
+import { condition, defineQuery, defineSignal, setHandler } from '@temporalio/workflow';
 import { operatorActionUpdate, type OperatorAction } from '../../../src/api';
 
 export interface OperatorTargetState {
@@ -21,4 +21,12 @@ export async function operatorTargetWorkflow(): Promise<void> {
   });
   setHandler(operatorTargetState, () => state);
   await condition(() => false);
+}
+
+/** Test-only: a workflow that takes no operator actions (an investigation before phase 2), ended by a signal. */
+export const finishSignal = defineSignal('finish');
+export async function noOperatorActionsWorkflow(): Promise<void> {
+  let done = false;
+  setHandler(finishSignal, () => void (done = true));
+  await condition(() => done);
 }
