@@ -55,10 +55,17 @@ export async function startSlackReceiver(settings: SlackActionSettings, deps: Sl
   app.action<BlockAction<ButtonAction>>(OUR_ACTIONS, async ({ ack, body, action, respond }) => {
     // Within Slack's 3 s, before anything slow (https://docs.slack.dev/interactivity/handling-user-interaction).
     await ack();
-    const reply = await handleClick(
-      { actionId: action.action_id, value: action.value, actionTs: action.action_ts, userId: body.user?.id },
-      { actors, dispatcher: deps.dispatcher, log },
-    );
+    let reply: string;
+    try {
+      reply = await handleClick(
+        { actionId: action.action_id, value: action.value, actionTs: action.action_ts, userId: body.user?.id },
+        { actors, dispatcher: deps.dispatcher, log },
+      );
+    } catch (err) {
+      // Temporal unreachable, say: the click's identity makes trying again safe.
+      log.error({ user: body.user?.id, actionId: action.action_id, err: err instanceof Error ? err.message : String(err) }, 'slack action failed');
+      reply = 'probe-wake could not deliver this action (Temporal did not answer); clicking again is safe.';
+    }
     await respond({ response_type: 'ephemeral', replace_original: false, text: reply });
   });
   app.error(async (err) => {

@@ -110,9 +110,12 @@ export class FakeSocketMode {
     return envelope.envelope_id;
   }
 
-  /** S: before recycling a connection Slack sends `disconnect` with reason `refresh_requested`; the client reconnects. */
-  requestRefresh(): void {
-    for (const ws of this.connections) ws.send(JSON.stringify({ type: 'disconnect', reason: 'refresh_requested', debug_info: { host: 'wss-fake' } }));
+  /**
+   * S: connections refresh regularly: Slack sends `disconnect` (reason `warning` about 10 s ahead, then
+   * `refresh_requested`; `link_disabled` when Socket Mode is switched off) and the client opens a new one.
+   */
+  requestRefresh(reason: 'refresh_requested' | 'warning' | 'link_disabled' = 'refresh_requested'): void {
+    for (const ws of this.connections) ws.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'wss-fake' } }));
   }
 
   deliveriesOf(envelopeId: string): Envelope[] {
