@@ -89,7 +89,9 @@ describe('the Slack receiver in node lib/worker.js', () => {
     expect(reply!.body.text).toBe(`ack recorded for <@${OPERATOR}>.`);
     expect((await targetState(env, workflowId)).changes).toHaveLength(1);
     expect(worker.stdout() + worker.stderr()).not.toContain(SECRET);
-    await worker.stop('SIGTERM');
+    // The receiver closes with the worker: SIGTERM drains and exits 0, the port is free again.
+    expect(await worker.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    await expect(postSigned(`http://127.0.0.1:${port}/slack/events`, body, { secret: SECRET })).rejects.toThrow();
   });
 
   it('runs in Socket Mode in two workers at once; a click is executed once', async () => {
@@ -106,7 +108,10 @@ describe('the Slack receiver in node lib/worker.js', () => {
     expect(fake.acksOf(envelopeId)).toHaveLength(1);
     expect((await targetState(env, workflowId)).changes).toEqual([expect.objectContaining({ action: 'reset', actor: OPERATOR })]);
     for (const w of pair) expect(w.stdout() + w.stderr()).not.toContain(APP_TOKEN);
-    await Promise.all(pair.map((w) => w.stop('SIGTERM')));
+    expect(await Promise.all(pair.map((w) => w.stop('SIGTERM')))).toEqual([
+      { code: 0, signal: null },
+      { code: 0, signal: null },
+    ]);
   });
 
   it('stops start-up (exit 2) on an app token without xapp-, naming the variable and not the value', async () => {
