@@ -33,7 +33,11 @@ export interface FakeSocketModeOptions {
   appId?: string;
   /** How long an envelope waits for its acknowledgement before it is sent again (S: acknowledge within 3 s). */
   ackTimeoutMs?: number;
-  /** Redeliveries before an envelope is given up (S: Slack retries an unacknowledged envelope; 3 here). */
+  /**
+   * Redeliveries before an envelope is given up. S says an unacknowledged envelope is sent again with
+   * `retry_attempt` / `retry_reason`; it gives no schedule, so this fake retries after each ack window, up
+   * to 3 times, as the Events API retries (https://docs.slack.dev/apis/events-api/#retries).
+   */
   maxRetries?: number;
 }
 
