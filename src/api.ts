@@ -390,7 +390,10 @@ export interface OperatorAction {
   action: OperatorActionKind;
   /** Slack user ID of who acted (CLI: `--as`), already checked against PROBE_WAKE_SLACK_ACTORS. */
   actor: string;
-  /** Identity of the click (Slack's action_ts + user) or CLI call: a repeat changes nothing twice. */
+  /**
+   * Identity of the click (`slack:{action_ts}:{user}:{action_id}`, domain/slackActions.ts clickRequestId) or
+   * CLI call: a repeat changes nothing twice. The Slack receiver also sends it as the Update ID.
+   */
   requestId: string;
   /** snooze only. */
   snoozeSeconds?: number;
@@ -443,4 +446,4 @@ export const silenceSignal = defineSignal<[unknown]>('silence');
 /** Every message handler, by kind: what the README's table lists. */
 export const SIGNALS = [resetDebounceSignal, recordSpendSignal, enqueueMessageSignal, messageReportSignal] as const;
 export const QUERIES = [getStateQuery, getOutboxQuery, getIncidentQuery] as const;
-export const UPDATES = [updateSettingsUpdate, redeliverUpdate] as const;
+export const UPDATES = [updateSettingsUpdate, redeliverUpdate, operatorActionUpdate] as const;

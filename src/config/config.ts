@@ -60,6 +60,8 @@ export interface AppConfig {
   };
   /** PROBE_WAKE_CODEC_KEYS: empty means payloads are stored as plain JSON. */
   codecKeys: CodecKey[];
+  /** Receiving the operator's clicks from Slack (bolt role; see readSlackActions). */
+  slackActions: SlackActionSettings;
   // ── incident (issue 13; owner: incident) ──
   incident: IncidentSettings;
 }
@@ -258,7 +260,7 @@ const WORKFLOW_ID = { pattern: /^[A-Za-z0-9_.:-]{1,200}$/, describe: 'must be 1-
 
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConfig {
   const read = new Reader(env);
-  const config: Omit<AppConfig, 'codecKeys' | 'incident'> = {
+  const config: Omit<AppConfig, 'codecKeys' | 'incident' | 'slackActions'> = {
     pollSeconds: read.number(['PROBE_WAKE_POLL_SEC', 'KORA_PROBE_WAKE_POLL_SEC'], 30, { min: 0.1, max: 86_400 }),
     debounceSeconds: read.number(['PROBE_DEBOUNCE_SECONDS', 'KORA_PROBE_DEBOUNCE_SECONDS'], 600, { min: 0, max: 30 * 86_400 }),
     bypassCritical: read.flag(['PROBE_DEBOUNCE_BYPASS_CRITICAL', 'KORA_PROBE_DEBOUNCE_BYPASS_CRITICAL'], false),
@@ -319,10 +321,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   const incident: IncidentSettings = {
     uiUrl: read.url(['PROBE_WAKE_UI_URL'])?.replace(/\/+$/, '') ?? (config.temporal.address === undefined ? `http://127.0.0.1:${config.temporal.devUiPort}` : undefined),
   };
+  const slackActions = readSlackActions(read, config.slack.operatorUserId);
   const codec = parseCodecKeys(env[CODEC_KEYS_ENV]);
   const problems = [...read.problems, ...codec.problems];
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...config, codecKeys: codec.keys, incident };
+  return { ...config, codecKeys: codec.keys, incident, slackActions };
 }
 
 /** No byte for a minute: a gateway or a self-hosted model that slow to start is given up on and retried. */
@@ -359,6 +362,54 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     ...config,
     slack: { ...config.slack, botToken: config.slack.botToken ? 'set' : 'unset' },
     anthropic: { ...config.anthropic, apiKey: config.anthropic.apiKey ? 'set' : 'unset' },
+    slackActions: describeSlackActions(config.slackActions),
     codecKeys: config.codecKeys.map((k) => k.id),
   };
+}
+
+// ── Slack interactivity: receiving the operator's clicks (role: bolt) ───────────────────────────────
+
+/** How the worker receives Slack's interaction requests; `mode: 'off'` when neither secret is set. */
+export type SlackActionSettings =
+  | { mode: 'off'; actors: string[] }
+  | { mode: 'socket'; appToken: string; actors: string[] }
+  | { mode: 'http'; signingSecret: string; host: string; port: number; actors: string[] };
+
+export const DEFAULT_SLACK_HTTP_ADDRESS = '127.0.0.1:3000';
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
+/**
+ * SLACK_APP_TOKEN (`xapp-…`): Socket Mode. Else SLACK_SIGNING_SECRET: HTTP on PROBE_WAKE_SLACK_HTTP_ADDRESS
+ * (host:port, default 127.0.0.1:3000). PROBE_WAKE_SLACK_ACTORS: who may act (comma-separated user IDs,
+ * default SLACK_OPERATOR_USER_ID alone); with a receiver on, someone must be allowed.
+ */
+function readSlackActions(read: Reader, operatorUserId: string | undefined): SlackActionSettings {
+  const appToken = read.text(['SLACK_APP_TOKEN'], { pattern: /^xapp-\S+$/, describe: 'must be an app-level token (xapp-…) without whitespace' });
+  const signingSecret = read.text(['SLACK_SIGNING_SECRET'], { pattern: /^\S+$/, describe: 'must not contain whitespace' });
+  const address = read.text(['PROBE_WAKE_SLACK_HTTP_ADDRESS'], {
+    pattern: /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}$/,
+    describe: 'must be host:port, e.g. 127.0.0.1:3000 or 0.0.0.0:3000',
+  }) ?? DEFAULT_SLACK_HTTP_ADDRESS;
+  const [, rawHost = '127.0.0.1', rawPort = '3000'] = /^(.*):(\d+)$/.exec(address) ?? [];
+  const port = Number(rawPort);
+  if (port < 1 || port > 65_535) read.problems.push(`PROBE_WAKE_SLACK_HTTP_ADDRESS=${JSON.stringify(address)}: port must be from 1 to 65535`);
+  const listed = read.text(['PROBE_WAKE_SLACK_ACTORS']);
+  const actors = listed === undefined ? (operatorUserId ? [operatorUserId] : []) : listed.split(',').map((id) => id.trim()).filter((id) => id !== '');
+  const badActors = actors.filter((id) => !SLACK_USER_ID.test(id));
+  if (badActors.length > 0) {
+    read.problems.push(`PROBE_WAKE_SLACK_ACTORS: ${badActors.map((id) => JSON.stringify(id.slice(0, 40))).join(', ')} ${badActors.length === 1 ? 'is not a Slack user ID' : 'are not Slack user IDs'} (like U024BE7LH)`);
+  }
+  const mode = appToken ? 'socket' : signingSecret ? 'http' : 'off';
+  if (mode !== 'off' && actors.length === 0) {
+    read.problems.push(`${mode === 'socket' ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET'} is set but nobody may act: set PROBE_WAKE_SLACK_ACTORS or SLACK_OPERATOR_USER_ID`);
+  }
+  if (appToken) return { mode: 'socket', appToken, actors };
+  if (signingSecret) return { mode: 'http', signingSecret, host: rawHost.replace(/^\[(.*)\]$/, '$1'), port, actors };
+  return { mode: 'off', actors };
+}
+
+function describeSlackActions(settings: SlackActionSettings): Record<string, unknown> {
+  if (settings.mode === 'socket') return { ...settings, appToken: 'set' };
+  if (settings.mode === 'http') return { ...settings, signingSecret: 'set' };
+  return settings;
 }

@@ -6,6 +6,8 @@ import { probeWakeDataConverter } from '../codec/dataConverter';
 import { ClusterChangedError, clusterIdentity, identityChange, watchClusterIdentity, type ClusterIdentity } from '../runtime/clusterIdentity';
 import { logger } from '../runtime/logger';
 import { requireSearchAttributes } from '../runtime/searchAttributes';
+import { startSlackReceiver, type SlackReceiver } from '../slack/receiver';
+import { TemporalDispatcher } from '../slack/temporalDispatcher';
 import { createProbeWakeWorker } from './createWorker';
 
 export type TailRef = Awaited<ReturnType<typeof ensureTailWorkflow>>;
@@ -46,9 +48,13 @@ export async function serveProbeWake(target: TemporalTarget, hooks: ServeHooks):
           })
         : () => undefined;
       const running = worker.run();
+      let slack: SlackReceiver | undefined;
       try {
         const client = new Client({ connection: clientConnection, namespace, dataConverter: probeWakeDataConverter(target.config.codecKeys) });
-        hooks.onReady(await ensureTailWorkflow(client, target.config), identity);
+        const tail = await ensureTailWorkflow(client, target.config);
+        // Operator clicks from Slack, when configured: each becomes an Update on its investigation.
+        slack = await startSlackReceiver(target.config.slackActions, { dispatcher: new TemporalDispatcher(client), log: logger, slackApiUrl: target.config.slack.apiUrl });
+        hooks.onReady(tail, identity);
       } catch (err) {
         worker.shutdown();
         throw err;
@@ -61,6 +67,7 @@ export async function serveProbeWake(target: TemporalTarget, hooks: ServeHooks):
           if (!changed) throw err;
         } finally {
           stopWatching();
+          await slack?.stop();
         }
       }
       if (changed) throw changed;
