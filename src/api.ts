@@ -149,9 +149,9 @@ export interface StormView {
   digestKey: string;
   startedAt: string;
   pairs: number;
-  /** The digest's newest revision and the one last sent to the outbox. */
-  revision: number;
+  /** The digest revision last sent to the outbox (-1: none yet), and whether pairs joined since. */
   sentRevision: number;
+  pending: boolean;
 }
 
 /** The getState query's answer. */

@@ -34,8 +34,9 @@ export interface ActiveStorm {
   lastOpenedAtMs: number;
   /** One entry per pair (its latest window), in the order they joined. */
   pairs: StormPair[];
-  /** The digest's newest content revision, and the one last handed to the outbox (-1: none yet). */
-  revision: number;
+  /** Pairs joined since the last revision was sent: the next one (sentRevision + 1) is due. */
+  pending: boolean;
+  /** The revision last handed to the outbox (-1: none yet). Revisions go 0, 1, 2...: the first posts, the rest edit. */
   sentRevision: number;
   lastSentAtMs?: number;
 }
@@ -69,29 +70,34 @@ export function windowOpened(state: StormState, pair: StormPair, nowMs: number, 
   const kept: StormPair = { ...pair, summary: pair.summary?.slice(0, SUMMARY_KEPT_CHARS) };
   const current = endIfOver(state, nowMs, policy);
   if (current.active) {
-    const active = { ...current.active, pairs: withPair(current.active.pairs, kept), revision: current.active.revision + 1, lastOpenedAtMs: nowMs };
+    const active = { ...current.active, pairs: withPair(current.active.pairs, kept), pending: true, lastOpenedAtMs: nowMs };
     return { state: { ...current, active }, digestKey: active.key };
   }
   const recent = [...current.recent.filter((p) => p.openedAtMs > nowMs - policy.groupSeconds * 1000), kept];
   if (recent.length <= policy.threshold) return { state: { ...current, recent } };
   const key = stormKey(tailWorkflowId, recent[0]!.windowKey);
   const pairs = recent.reduce<StormPair[]>((list, p) => withPair(list, p), []);
-  const active: ActiveStorm = { key, startedAtMs: recent[0]!.openedAtMs, lastOpenedAtMs: nowMs, pairs, revision: 0, sentRevision: -1 };
+  const active: ActiveStorm = { key, startedAtMs: recent[0]!.openedAtMs, lastOpenedAtMs: nowMs, pairs, pending: true, sentRevision: -1 };
   return { state: { recent: [], active, storms: current.storms + 1 }, digestKey: key };
 }
 
-/** Milliseconds until the digest's newest revision may be sent (0: now), or undefined when nothing waits. */
+/** Milliseconds until the digest's next revision may be sent (0: now), or undefined when nothing waits. */
 export function digestDueInMs(state: StormState, nowMs: number): number | undefined {
   const active = state.active;
-  if (!active || active.sentRevision >= active.revision) return undefined;
+  if (!active || !active.pending) return undefined;
   if (active.lastSentAtMs === undefined) return 0;
   return Math.max(0, active.lastSentAtMs + DIGEST_MIN_INTERVAL_MS - nowMs);
 }
 
-/** The digest's newest revision was handed to the outbox. */
+/** The revision the digest's next send carries. */
+export function nextRevision(active: ActiveStorm): number {
+  return active.sentRevision + 1;
+}
+
+/** A revision was handed to the outbox: its content was the pairs as they were then. */
 export function digestSent(state: StormState, revision: number, nowMs: number): StormState {
   if (!state.active) return state;
-  return { ...state, active: { ...state.active, sentRevision: revision, lastSentAtMs: nowMs } };
+  return { ...state, active: { ...state.active, sentRevision: revision, pending: false, lastSentAtMs: nowMs } };
 }
 
 /** Ends the storm once the group span has passed without a window and its last revision is sent. */
@@ -99,7 +105,7 @@ export function endIfOver(state: StormState, nowMs: number, policy: StormPolicy)
   const active = state.active;
   if (!active) return state;
   const quiet = nowMs - active.lastOpenedAtMs >= policy.groupSeconds * 1000;
-  if (!quiet || active.sentRevision < active.revision) return state;
+  if (!quiet || active.pending) return state;
   const { active: _ended, ...rest } = state;
   return { ...rest, recent: [] };
 }

@@ -154,7 +154,7 @@ export async function probeTailWorkflow(input: TailInput<TailState>): Promise<vo
 async function sendDueDigest(state: TailState): Promise<void> {
   const active = state.storm.active;
   if (!active || storm.digestDueInMs(state.storm, Date.now()) !== 0) return;
-  const revision = active.revision;
+  const revision = storm.nextRevision(active);
   await sendStormDigest(active.key, revision, stormDigestMessage(active));
   state.storm = storm.digestSent(state.storm, revision, Date.now());
 }
@@ -420,7 +420,7 @@ function view(state: TailState, settings: TailSettings): TailStateView {
       return facts ? [{ probe, category, ...facts }] : [];
     }),
     ...(active
-      ? { storm: { digestKey: active.key, startedAt: new Date(active.startedAtMs).toISOString(), pairs: active.pairs.length, revision: active.revision, sentRevision: active.sentRevision } }
+      ? { storm: { digestKey: active.key, startedAt: new Date(active.startedAtMs).toISOString(), pairs: active.pairs.length, sentRevision: active.sentRevision, pending: active.pending } }
       : {}),
     counters: state.counters,
     settings: { ...settings, windowRules: rules },

@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFil
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readAuditBatch, type ReadLimits } from '../../src/activities/auditFile';
-import type { AuditCursor } from '../../src/domain/tailTypes';
+import type { AuditCursor, ReadBatch } from '../../src/domain/tailTypes';
 import { fixtureText } from '../support/fixtures';
 
 const sample = fixtureText('audit-sample.jsonl');
@@ -182,7 +182,7 @@ describe('readAuditBatch + readAuditLog: health rows for the tail', () => {
     const { MockActivityEnvironment } = await import('@temporalio/testing');
     const chatty = Array.from({ length: 50 }, () => result('doppler', 'healthy')).join('');
     writeFileSync(file, chatty + wakeRow('a') + wakeRow('a2') + result('fly', 'healthy') + result('fly', 'healthy') + wakeRow('a3') + result('pg', 'healthy'));
-    const batch = await new MockActivityEnvironment().run(createReadAuditLog(), {
+    const batch: ReadBatch = await new MockActivityEnvironment().run(createReadAuditLog(), {
       path: file,
       cursor: { inode: 0, offset: 0 },
       replayFromStart: false,

@@ -3,6 +3,7 @@ import { foldRead, type DebouncePolicy, type FoldPolicy } from '../../src/domain
 import * as flapping from '../../src/domain/flapping';
 import * as minWakes from '../../src/domain/minWakes';
 import type { HealthRun } from '../../src/domain/recovery';
+import * as stormRules from '../../src/domain/storm';
 import { decideBatch, DEFAULT_WINDOW_RULES, initialWindowState, resetScope, type BatchInput, type WindowRules, type WindowState } from '../../src/domain/windowBatch';
 
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
@@ -209,15 +210,21 @@ describe('storms', () => {
 
   it('pairs joining raise the revision; the storm ends 10 s after the last window once its last revision is sent', () => {
     const storm = decide(initialWindowState(), { wakes: pairs(6, 0) }, T0);
-    expect(storm.state.storm.active).toMatchObject({ revision: 0, sentRevision: -1 });
-    const joined = decide(storm.state, { wakes: [wake('j', 'joiner')] }, T0 + 8_000);
-    expect(joined.state.storm.active).toMatchObject({ revision: 1, lastOpenedAtMs: T0 + 8_000 });
+    expect(storm.state.storm.active).toMatchObject({ pending: true, sentRevision: -1 });
+    const sentFirst = { ...storm.state, storm: stormRules.digestSent(storm.state.storm, 0, T0) };
+    expect(stormRules.digestDueInMs(sentFirst.storm, T0)).toBeUndefined();
+    const joined = decide(sentFirst, { wakes: [wake('j', 'joiner')] }, T0 + 1_000);
+    expect(joined.state.storm.active).toMatchObject({ pending: true, sentRevision: 0, lastOpenedAtMs: T0 + 1_000 });
+    // Paced: the next revision is due 2 s after the last send.
+    expect(stormRules.digestDueInMs(joined.state.storm, T0 + 1_000)).toBe(1_000);
+    expect(stormRules.digestDueInMs(joined.state.storm, T0 + 2_500)).toBe(0);
+    expect(stormRules.nextRevision(joined.state.storm.active!)).toBe(1);
     expect(joined.dispatches[0]!.window!.storm).toEqual({ digestKey: 'probe-storm:probe-tail:s0-0' });
     // Unsent revision: the storm stays until it is sent.
     expect(decide(joined.state, {}, T0 + 30_000).state.storm.active).toBeDefined();
-    const sent = { ...joined.state, storm: { ...joined.state.storm, active: { ...joined.state.storm.active!, sentRevision: 1, lastSentAtMs: T0 + 9_000 } } };
-    expect(decide(sent, {}, T0 + 17_999).state.storm.active).toBeDefined();
-    expect(decide(sent, {}, T0 + 18_000).state.storm.active).toBeUndefined();
+    const sent = { ...joined.state, storm: stormRules.digestSent(joined.state.storm, 1, T0 + 3_000) };
+    expect(decide(sent, {}, T0 + 10_999).state.storm.active).toBeDefined();
+    expect(decide(sent, {}, T0 + 11_000).state.storm.active).toBeUndefined();
   });
 
   it('is off with PROBE_STORM_THRESHOLD=0', () => {
@@ -289,7 +296,7 @@ describe('foldRead with health rows, min-wakes and bypass: exact', () => {
       });
       expect(summary(viaFold)).toEqual(summary(plain));
       folded += wakes.length - fold.kept.length;
-      healthFolded += health.length - fold.health.reduce((n, run) => n + 1, 0);
+      healthFolded += health.length - fold.health.length;
     }
     expect(folded).toBeGreaterThan(150);
     expect(healthFolded).toBeGreaterThan(100);

@@ -105,7 +105,7 @@ export function renderState(state: TailStateView, where: string): string {
   }
   if (state.storm) {
     const s = state.storm;
-    lines.push('', `Storm since ${s.startedAt}: ${s.pairs} pairs, digest ${s.digestKey} (revision ${s.revision}, sent ${s.sentRevision})`);
+    lines.push('', `Storm since ${s.startedAt}: ${s.pairs} pairs, digest ${s.digestKey} (revision ${s.sentRevision} sent${s.pending ? ', more pairs joined since' : ''})`);
   }
   return lines.join('\n');
 }
