@@ -447,6 +447,6 @@ export interface OperatorActionResult {
 export const operatorActionUpdate = defineUpdate<OperatorActionResult, [OperatorAction]>('operatorAction');
 
 /** Every message handler, by kind: what the README's table lists. */
-export const SIGNALS = [resetDebounceSignal, recordSpendSignal, enqueueDmSignal, dmReportSignal] as const;
+export const SIGNALS = [resetDebounceSignal, recordSpendSignal, enqueueDmSignal, dmReportSignal, windowRepeatsSignal, windowClosedSignal] as const;
 export const QUERIES = [getStateQuery, getOutboxQuery] as const;
 export const UPDATES = [updateSettingsUpdate, redeliverUpdate] as const;
