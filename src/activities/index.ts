@@ -10,6 +10,7 @@ import { loadPromptTemplate, type PromptTemplate } from './promptTemplate';
 import { createReadAuditLog } from './readAuditLog';
 import type { Failpoint } from './failpoint';
 import { createAppendInvestigationRow } from './appendInvestigationRow';
+import { createRunFix } from './runFix';
 
 export interface ActivityOptions {
   readLimits?: ReadLimits;
@@ -47,6 +48,7 @@ export function createActivities(config: AppConfig, options: ActivityOptions = {
     postDm: createPostDm({ ...config.slack, requestTimeoutMs: options.slackRequestTimeoutMs ?? 15_000 }),
     dmDeliverySettings: createDmDeliverySettings(config.slack.deliveryHorizonMs),
     enqueueDm,
+    runFix: createRunFix(config.fixRunners),
   };
 }
 

@@ -5,6 +5,7 @@ import { DEFAULT_DELIVERY_HORIZON_MS, parseDurationMs } from '../domain/delivery
 import { effortLevelsOf, type Effort } from '../domain/modelFacts';
 import { DEFAULT_TURN_TIMEOUT_SECONDS } from '../domain/turnTimeouts';
 import { CODEC_KEYS_ENV, parseCodecKeys, type CodecKey } from '../codec/codecKeys';
+import { describeFixRunners, FIX_RUNNERS_ENV, parseFixRunners, type FixRunners } from '../domain/fixRunners';
 
 /**
  * Every setting probe-wake reads, validated once at start-up. A malformed value
@@ -60,7 +61,23 @@ export interface AppConfig {
   };
   /** PROBE_WAKE_CODEC_KEYS: empty means payloads are stored as plain JSON. */
   codecKeys: CodecKey[];
+  // ── fixver (issue 14): fix runners and Worker Versioning ──
+  /** PROBE_FIX_RUNNERS by fix name; webhook secrets read from their env vars (worker process only). */
+  fixRunners: FixRunners;
+  versioning: VersioningSettings;
 }
+
+/** Worker Versioning (docs/operations.md "Deploying new code"). */
+export interface VersioningSettings {
+  /** PROBE_WAKE_DEPLOYMENT_NAME: the Worker Deployment every probe-wake worker of this task queue joins. */
+  deploymentName: string;
+  /** PROBE_WAKE_BUILD_ID; undefined: `{package version}-{12 hex of the workflow bundle's sha256}`. */
+  buildId?: string;
+  /** PROBE_WAKE_SET_CURRENT_VERSION: the worker makes its build current at start unless a newer one is. */
+  setCurrentVersion: boolean;
+}
+
+export const DEFAULT_DEPLOYMENT_NAME = 'probe-wake';
 
 /** How the worker process runs: drain time on SIGTERM and where Prometheus scrapes it. */
 export interface WorkerSettings {
@@ -247,7 +264,7 @@ const WORKFLOW_ID = { pattern: /^[A-Za-z0-9_.:-]{1,200}$/, describe: 'must be 1-
 
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConfig {
   const read = new Reader(env);
-  const config: Omit<AppConfig, 'codecKeys'> = {
+  const config: Omit<AppConfig, 'codecKeys' | 'fixRunners' | 'versioning'> = {
     pollSeconds: read.number(['PROBE_WAKE_POLL_SEC', 'KORA_PROBE_WAKE_POLL_SEC'], 30, { min: 0.1, max: 86_400 }),
     debounceSeconds: read.number(['PROBE_DEBOUNCE_SECONDS', 'KORA_PROBE_DEBOUNCE_SECONDS'], 600, { min: 0, max: 30 * 86_400 }),
     bypassCritical: read.flag(['PROBE_DEBOUNCE_BYPASS_CRITICAL', 'KORA_PROBE_DEBOUNCE_BYPASS_CRITICAL'], false),
@@ -305,10 +322,21 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     );
   }
   const codec = parseCodecKeys(env[CODEC_KEYS_ENV]);
-  const problems = [...read.problems, ...codec.problems];
+  // ── fixver (issue 14) ──
+  const fixRunners = parseFixRunners(env[FIX_RUNNERS_ENV], env);
+  const versioning: VersioningSettings = {
+    deploymentName: read.text(['PROBE_WAKE_DEPLOYMENT_NAME'], DEPLOYMENT_NAME) ?? DEFAULT_DEPLOYMENT_NAME,
+    buildId: read.text(['PROBE_WAKE_BUILD_ID'], BUILD_ID),
+    setCurrentVersion: read.flag(['PROBE_WAKE_SET_CURRENT_VERSION'], true),
+  };
+  const problems = [...read.problems, ...codec.problems, ...fixRunners.problems];
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...config, codecKeys: codec.keys };
+  return { ...config, codecKeys: codec.keys, fixRunners: fixRunners.runners, versioning };
 }
+
+/** The server joins them as `name.buildId`, so a deployment name has no dot; both kept to a safe alphabet. */
+const DEPLOYMENT_NAME = { pattern: /^[A-Za-z0-9_-]{1,100}$/, describe: 'must be 1-100 characters of [A-Za-z0-9_-] (no dot)' };
+const BUILD_ID = { pattern: /^[A-Za-z0-9_-][A-Za-z0-9_.+-]{0,99}$/, describe: 'must be 1-100 characters of [A-Za-z0-9_.+-]' };
 
 /** No byte for a minute: a gateway or a self-hosted model that slow to start is given up on and retried. */
 export const DEFAULT_SILENCE_SECONDS = 60;
@@ -345,5 +373,6 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     slack: { ...config.slack, botToken: config.slack.botToken ? 'set' : 'unset' },
     anthropic: { ...config.anthropic, apiKey: config.anthropic.apiKey ? 'set' : 'unset' },
     codecKeys: config.codecKeys.map((k) => k.id),
+    fixRunners: describeFixRunners(config.fixRunners),
   };
 }
