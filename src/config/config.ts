@@ -69,15 +69,13 @@ export interface AppConfig {
 
 /** Worker Versioning (docs/operations.md "Deploying new code"). */
 export interface VersioningSettings {
-  /** PROBE_WAKE_DEPLOYMENT_NAME: the Worker Deployment every probe-wake worker of this task queue joins. */
+  /** PROBE_WAKE_DEPLOYMENT_NAME: the Worker Deployment every probe-wake worker of this task queue joins (default: the task queue's name). */
   deploymentName: string;
   /** PROBE_WAKE_BUILD_ID; undefined: `{package version}-{12 hex of the workflow bundle's sha256}`. */
   buildId?: string;
   /** PROBE_WAKE_SET_CURRENT_VERSION: the worker makes its build current at start unless a newer one is. */
   setCurrentVersion: boolean;
 }
-
-export const DEFAULT_DEPLOYMENT_NAME = 'probe-wake';
 
 /** How the worker process runs: drain time on SIGTERM and where Prometheus scrapes it. */
 export interface WorkerSettings {
@@ -325,7 +323,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   // ── fixver (issue 14) ──
   const fixRunners = parseFixRunners(env[FIX_RUNNERS_ENV], env);
   const versioning: VersioningSettings = {
-    deploymentName: read.text(['PROBE_WAKE_DEPLOYMENT_NAME'], DEPLOYMENT_NAME) ?? DEFAULT_DEPLOYMENT_NAME,
+    // One deployment per task queue: a version must poll every task queue of the one it replaces.
+    deploymentName: read.text(['PROBE_WAKE_DEPLOYMENT_NAME'], DEPLOYMENT_NAME) ?? config.temporal.taskQueue.replace(/[^A-Za-z0-9_-]/g, '-'),
     buildId: read.text(['PROBE_WAKE_BUILD_ID'], BUILD_ID),
     setCurrentVersion: read.flag(['PROBE_WAKE_SET_CURRENT_VERSION'], true),
   };

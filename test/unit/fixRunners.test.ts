@@ -83,8 +83,9 @@ describe('PROBE_FIX_RUNNERS', () => {
 });
 
 describe('versioning settings', () => {
-  it('defaults: deployment probe-wake, build ID derived, the worker sets its version current', () => {
+  it('defaults: the deployment is named after the task queue (probe-wake), build ID derived, the worker sets its version current', () => {
     expect(loadConfig({}, '/srv').versioning).toEqual({ deploymentName: 'probe-wake', buildId: undefined, setCurrentVersion: true });
+    expect(loadConfig({ TEMPORAL_TASK_QUEUE: 'ops.probe:wake' }, '/srv').versioning.deploymentName).toBe('ops-probe-wake');
   });
 
   it('reads and checks them', () => {
