@@ -6,6 +6,7 @@ import { probeWakeDataConverter } from '../codec/dataConverter';
 import type { AppConfig } from '../config/config';
 import { failpointFromEnv } from '../runtime/failpoints';
 import { logger } from '../runtime/logger';
+import type { RolloutDecision } from '../domain/deploymentRollout';
 import { becomeCurrentVersion, bundleCodeOf, derivedBuildId } from './deploymentVersion';
 
 const MAX_CACHED_WORKFLOWS = 250;
@@ -20,6 +21,8 @@ export interface ProbeWakeWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   activityOptions?: ActivityOptions;
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
+  /** Told what the worker decided about the current version once it has (tests, logs). */
+  onCurrentVersion?: (decision: RolloutDecision) => void;
 }
 
 /**
@@ -68,7 +71,7 @@ export async function createProbeWakeWorker(options: ProbeWakeWorkerOptions): Pr
     worker.run = async () => {
       let failed: unknown;
       const running = run();
-      becomeCurrentVersion({ connection: options.connection, namespace: config.temporal.namespace, version, stopping: stopping.signal }).catch((err) => {
+      becomeCurrentVersion({ connection: options.connection, namespace: config.temporal.namespace, version, stopping: stopping.signal }).then(options.onCurrentVersion, (err) => {
         failed = err;
         logger.error({ err, deployment: version.deploymentName, buildId: version.buildId }, 'could not set the current version: stopping the worker');
         if (worker.getState() === 'RUNNING') worker.shutdown();
