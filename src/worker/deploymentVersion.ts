@@ -75,7 +75,8 @@ export async function becomeCurrentVersion(options: CurrentVersionOptions): Prom
       if (decision === 'newer_is_current') {
         logger.warn(
           { deployment: version.deploymentName, buildId: version.buildId, current },
-          'a newer build is current: this worker only finishes the investigations pinned to its build',
+          'a newer build is current: this worker only finishes the investigations pinned to its build ' +
+            '(to make it current anyway: temporal worker deployment set-current-version --deployment-name <deployment> --build-id <buildId>)',
         );
         return decision;
       }
