@@ -521,6 +521,50 @@ export const removeSilenceUpdate = defineUpdate<Silence, [{ id: string }]>('remo
 /** The same as addSilence for `tctl`, which can only signal; bad input is logged and ignored. Typed loosely: it comes from a CLI. */
 export const silenceSignal = defineSignal<[unknown]>('silence');
 
+// ── Fix runs (issue 14; owner: fixver) ─────────────────────────────────────
+
+/** What the runFix activity is asked to do: one approved fix for one investigation. No secret in here. */
+export interface FixRunRequest {
+  /** The investigation's workflow ID. */
+  workflowId: string;
+  /** The wake envelope's fix_name; PROBE_FIX_RUNNERS says which runner carries it out. */
+  fixName: string;
+  probe: string;
+  category: string;
+  wakeId: string;
+  /** Slack user ID of the human who clicked approve (or `--as` on the CLI). */
+  approvedBy: string;
+  /** ISO-8601, when the approval was taken (workflow time). */
+  approvedAt: string;
+}
+
+/** What a runner answered; an ok:false result is a value, not a failed activity. */
+export interface FixRunResult {
+  ok: boolean;
+  runner: 'webhook' | 'command' | 'none';
+  fixName: string;
+  idempotencyKey: string;
+  /** The receiver already had this Idempotency-Key (409, or `Idempotent-Replayed: true`): done once, not again. */
+  alreadyDone?: boolean;
+  /** Webhook: the HTTP status. */
+  status?: number;
+  /** Command: the exit code (null when it was ended by a signal). */
+  exitCode?: number | null;
+  signal?: string;
+  /** Why ok is false: `no_runner`, `http_{status}`, `exit_{code}`, `signal_{SIG}`, `timeout`, `spawn_error:{code}`. */
+  reason?: string;
+  /** The end of the runner's output (at most 2 KiB), secrets replaced by [redacted]. */
+  outputExcerpt: string;
+  durationMs: number;
+  /** The activity attempt that answered (1 unless a retry after a crash or a transient failure). */
+  attempt: number;
+}
+
+/** One key per investigation and fix, the same on every attempt: a runner that honours it runs the fix once. */
+export function fixIdempotencyKey(workflowId: string, fixName: string): string {
+  return `${workflowId}/${fixName}`;
+}
+
 /** Every message handler, by kind: what the README's table lists. */
 export const SIGNALS = [resetDebounceSignal, recordSpendSignal, enqueueMessageSignal, messageReportSignal, windowRepeatsSignal, windowClosedSignal] as const;
 export const QUERIES = [getStateQuery, getOutboxQuery, getIncidentQuery] as const;

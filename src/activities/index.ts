@@ -11,6 +11,7 @@ import { createReadAuditLog } from './readAuditLog';
 import type { Failpoint } from './failpoint';
 import { createAppendInvestigationRow } from './appendInvestigationRow';
 import { createIncidentSettings } from './incidentSettings';
+import { createRunFix } from './runFix';
 
 export interface ActivityOptions {
   readLimits?: ReadLimits;
@@ -49,6 +50,7 @@ export function createActivities(config: AppConfig, options: ActivityOptions = {
     dmDeliverySettings: createDmDeliverySettings(config.slack.deliveryHorizonMs),
     enqueueMessage,
     incidentSettings: createIncidentSettings(config.incident),
+    runFix: createRunFix(config.fixRunners),
   };
 }
 

@@ -6,6 +6,7 @@ import { effortLevelsOf, type Effort } from '../domain/modelFacts';
 import { DEFAULT_TURN_TIMEOUT_SECONDS } from '../domain/turnTimeouts';
 import { DEFAULT_WINDOW_RULES, type WindowRules } from '../domain/windowBatch';
 import { CODEC_KEYS_ENV, parseCodecKeys, type CodecKey } from '../codec/codecKeys';
+import { describeFixRunners, FIX_RUNNERS_ENV, parseFixRunners, type FixRunners } from '../domain/fixRunners';
 
 /**
  * Every setting probe-wake reads, validated once at start-up. A malformed value
@@ -67,6 +68,10 @@ export interface AppConfig {
   slackActions: SlackActionSettings;
   // ── incident (issue 13; owner: incident) ──
   incident: IncidentSettings;
+  // ── fixver (issue 14): fix runners and Worker Versioning ──
+  /** PROBE_FIX_RUNNERS by fix name; webhook secrets read from their env vars (worker process only). */
+  fixRunners: FixRunners;
+  versioning: VersioningSettings;
 }
 
 /** What the incident's messages link to (issue 13; owner: incident). */
@@ -76,6 +81,16 @@ export interface IncidentSettings {
    * (http://127.0.0.1:TEMPORAL_DEV_UI_PORT) when TEMPORAL_ADDRESS is unset; unset for an external cluster: no link.
    */
   uiUrl?: string;
+}
+
+/** Worker Versioning (docs/operations.md "Deploying new code"). */
+export interface VersioningSettings {
+  /** PROBE_WAKE_DEPLOYMENT_NAME: the Worker Deployment every probe-wake worker of this task queue joins (default: the task queue's name). */
+  deploymentName: string;
+  /** PROBE_WAKE_BUILD_ID; undefined: `{package version}-{12 hex of the workflow bundle's sha256}`. */
+  buildId?: string;
+  /** PROBE_WAKE_SET_CURRENT_VERSION: the worker makes its build current at start unless a newer one is. */
+  setCurrentVersion: boolean;
 }
 
 /** How the worker process runs: drain time on SIGTERM and where Prometheus scrapes it. */
@@ -263,7 +278,7 @@ const WORKFLOW_ID = { pattern: /^[A-Za-z0-9_.:-]{1,200}$/, describe: 'must be 1-
 
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConfig {
   const read = new Reader(env);
-  const config: Omit<AppConfig, 'codecKeys' | 'incident' | 'slackActions'> = {
+  const config: Omit<AppConfig, 'codecKeys' | 'incident' | 'slackActions' | 'fixRunners' | 'versioning'> = {
     pollSeconds: read.number(['PROBE_WAKE_POLL_SEC', 'KORA_PROBE_WAKE_POLL_SEC'], 30, { min: 0.1, max: 86_400 }),
     debounceSeconds: read.number(['PROBE_DEBOUNCE_SECONDS', 'KORA_PROBE_DEBOUNCE_SECONDS'], 600, { min: 0, max: 30 * 86_400 }),
     bypassCritical: read.flag(['PROBE_DEBOUNCE_BYPASS_CRITICAL', 'KORA_PROBE_DEBOUNCE_BYPASS_CRITICAL'], false),
@@ -327,9 +342,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   };
   const slackActions = readSlackActions(read, config.slack.operatorUserId);
   const codec = parseCodecKeys(env[CODEC_KEYS_ENV]);
-  const problems = [...read.problems, ...codec.problems];
+  // ── fixver (issue 14) ──
+  const fixRunners = parseFixRunners(env[FIX_RUNNERS_ENV], env);
+  const versioning: VersioningSettings = {
+    // One deployment per task queue: a version must poll every task queue of the one it replaces.
+    deploymentName: read.text(['PROBE_WAKE_DEPLOYMENT_NAME'], DEPLOYMENT_NAME) ?? config.temporal.taskQueue.replace(/[^A-Za-z0-9_-]/g, '-'),
+    buildId: read.text(['PROBE_WAKE_BUILD_ID'], BUILD_ID),
+    setCurrentVersion: read.flag(['PROBE_WAKE_SET_CURRENT_VERSION'], true),
+  };
+  const problems = [...read.problems, ...codec.problems, ...fixRunners.problems];
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...config, codecKeys: codec.keys, incident, slackActions };
+  return { ...config, codecKeys: codec.keys, incident, slackActions, fixRunners: fixRunners.runners, versioning };
 }
 
 // ── Tail role (issue 13): the window rules beyond plain debounce ──────────────
@@ -354,6 +377,10 @@ function readWindowRules(read: Reader): WindowRules {
   if (rules.flap.windows === 1) read.problems.push('PROBE_FLAP_WINDOWS="1": must be 0 (off) or at least 2 (one window is not flapping)');
   return rules;
 }
+
+/** The server joins them as `name.buildId`, so a deployment name has no dot; both kept to a safe alphabet. */
+const DEPLOYMENT_NAME = { pattern: /^[A-Za-z0-9_-]{1,100}$/, describe: 'must be 1-100 characters of [A-Za-z0-9_-] (no dot)' };
+const BUILD_ID = { pattern: /^[A-Za-z0-9_-][A-Za-z0-9_.+-]{0,99}$/, describe: 'must be 1-100 characters of [A-Za-z0-9_.+-]' };
 
 /** No byte for a minute: a gateway or a self-hosted model that slow to start is given up on and retried. */
 export const DEFAULT_SILENCE_SECONDS = 60;
@@ -391,6 +418,7 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     anthropic: { ...config.anthropic, apiKey: config.anthropic.apiKey ? 'set' : 'unset' },
     slackActions: describeSlackActions(config.slackActions),
     codecKeys: config.codecKeys.map((k) => k.id),
+    fixRunners: describeFixRunners(config.fixRunners),
   };
 }
 

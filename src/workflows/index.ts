@@ -2,3 +2,5 @@
 export { probeTailWorkflow } from './tail';
 export { probeInvestigationWorkflow } from './investigation';
 export { probeOutboxWorkflow } from './outbox';
+// Each type's Worker Versioning behaviour (investigations pinned, the tail and the outbox auto-upgrading).
+import './versioning';
