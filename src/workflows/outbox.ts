@@ -216,7 +216,11 @@ async function step(state: OutboxState, horizonMs: number, changed: () => boolea
     const atMs = (item.at ? state.nextEditAtMs : state.nextPostAtMs) ?? 0;
     if (!next || atMs < next.atMs) next = { item, atMs };
   }
-  if (!next) return;
+  if (!next) {
+    // Only replies whose parents wait behind them (a loop of threadOf): wait for a change, or the horizon to settle them.
+    await condition(changed, 60_000);
+    return;
+  }
   if (next.atMs > now) {
     // Wait for the pace; a new request (an urgent one, say) may change what goes next.
     await condition(changed, next.atMs - now);
