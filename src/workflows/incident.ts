@@ -95,8 +95,8 @@ export class Incident {
         await this.announceRecovery(this.state.recovered.afterMs);
         continue;
       }
-      if (this.state.closed) break;
       const dueAtMs = rules.repeatEditDueAtMs(this.state);
+      if (this.state.closed && dueAtMs === undefined) break;
       if (dueAtMs !== undefined && dueAtMs <= Date.now()) {
         this.editRoot((state) => rules.rootEdited(state, Date.now()));
         this.publish(true);
