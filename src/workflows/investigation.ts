@@ -31,8 +31,9 @@ const { incidentSettings } = proxyLocalActivities<Pick<Activities, 'incidentSett
 export async function probeInvestigationWorkflow(input: InvestigationInput): Promise<InvestigationOutcome> {
   const { wake } = input;
   const workflowId = workflowInfo().workflowId;
-  const incident = new Incident(input, input.window?.openedAtMs ?? Date.now(), await webUiLink());
+  const incident = new Incident(input, input.window?.openedAtMs ?? Date.now());
   incident.listen();
+  incident.linkTo(await webUiLink());
   await incident.postAlert();
   const rootPosted = incident.watchRootPosted();
   const current = incident.keepCurrent();
