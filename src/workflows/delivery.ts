@@ -49,7 +49,12 @@ const { dmDeliverySettings } = proxyLocalActivities<Pick<Activities, 'dmDelivery
 const reports = new Map<string, OutboxReport>();
 const sentAtMs = new Map<string, number>();
 let listening = false;
-let horizon: Promise<number> | undefined;
+let horizonOnce: Promise<number> | undefined;
+
+/** The outbox's delivery horizon from the worker's configuration, asked once per workflow. */
+function horizonMs(): Promise<number> {
+  return (horizonOnce ??= dmDeliverySettings().then((settings) => settings.horizonMs));
+}
 
 function listen(): void {
   if (listening) return;
@@ -65,6 +70,8 @@ function listen(): void {
 export async function sendMessage(request: MessageRequest): Promise<void> {
   listen();
   const { report = true, ...rest } = request;
+  // The horizon first, as a local activity before the request goes out: the report may then arrive at any time.
+  if (report) await horizonMs();
   const { workflowId, taskQueue } = workflowInfo();
   const requestedAtMs = Date.now();
   sentAtMs.set(request.key, requestedAtMs);
@@ -93,13 +100,13 @@ export function latestReport(key: string): OutboxReport | undefined {
  */
 export async function messageDelivered(key: string, revision: number): Promise<Delivery> {
   listen();
-  const horizonMs = await (horizon ??= dmDeliverySettings().then((s) => s.horizonMs));
+  const horizon = await horizonMs();
   const settled = () => {
     const report = reports.get(key);
     return report !== undefined && report.revision >= revision;
   };
   const fromMs = sentAtMs.get(key) ?? Date.now();
-  const giveUpAtMs = fromMs + horizonMs + REPORT_GRACE_MS;
+  const giveUpAtMs = fromMs + horizon + REPORT_GRACE_MS;
   // In steps, not one long timer: a waiting workflow's next timer is where a time-skipping test server may jump to.
   while (!settled() && Date.now() < giveUpAtMs) {
     const waitedMs = Date.now() - fromMs;

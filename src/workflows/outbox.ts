@@ -7,6 +7,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -222,8 +223,8 @@ async function step(state: OutboxState, horizonMs: number, changed: () => boolea
     return;
   }
   if (next.atMs > now) {
-    // Wait for the pace; a new request (an urgent one, say) may change what goes next.
-    await condition(changed, next.atMs - now);
+    // Wait for the pace (a plain timer: a burst of requests must not start and cancel one timer each), then choose again.
+    await sleep(next.atMs - now);
     return;
   }
   await deliver(state, next.item, horizonMs);
