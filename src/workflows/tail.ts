@@ -34,7 +34,6 @@ import {
   type TailSettings,
   type TailStateView,
   type WindowClosed,
-  type WindowFacts,
   type WindowRepeats,
 } from '../api';
 import type { Wake } from '../domain/auditRow';
@@ -306,8 +305,8 @@ async function startInvestigations(state: TailState, settings: TailSettings, dis
     const workflowId = investigationWorkflowId(wake.probe, wake.category, windowKey);
     const spend = reserveSpend(state, settings);
     const card = investigationCard(wake);
-    // The investigation lives for its window (`window`); until the investigation's input names it, it is passed alongside.
-    const input: InvestigationInput & { window?: WindowFacts } = {
+    // The investigation lives for its window (`window`).
+    const input: InvestigationInput = {
       wake,
       windowKey,
       maxTurns: settings.investigation.maxTurns,
