@@ -370,38 +370,21 @@ export const operatorActionUpdate = defineUpdate<OperatorActionResult, [Operator
 
 // ── Silences on the tail (issue 14; owner: silences) ───────────────────────
 
-/** A request to silence a probe (one category, or all of them) for a while. */
-export interface SilenceRequest {
-  probe: string;
-  /** Absent: every category of the probe. */
-  category?: string;
-  forSeconds: number;
-  reason: string;
-  /** Slack user ID, or the CLI user. */
-  createdBy: string;
-  /** A repeat of the same request (Slack's redelivery, a retried CLI call) makes no second silence. */
-  requestId?: string;
-}
+// SilenceRequest, Silence and their rules live in domain/silences.ts (the validators run in the tail and the CLI alike).
+import type { Silence, SilenceRequest } from './domain/silences';
+export type { Silence, SilenceRequest } from './domain/silences';
 
-export interface Silence {
-  id: string;
-  probe: string;
-  category?: string;
-  reason: string;
-  createdBy: string;
-  createdAtMs: number;
-  /** Workflow time; the silence ends by itself then. */
-  untilMs: number;
-}
-
-/** Answers the silence now in force (a repeat answers the first one). The validator refuses bad input to the caller. */
+/**
+ * On the tail: answers the silence now in force (a repeat of an active silence's requestId answers that one).
+ * The validator (addSilenceProblem) refuses bad input to the caller, naming the problem.
+ */
 export const addSilenceUpdate = defineUpdate<Silence, [SilenceRequest]>('addSilence');
-/** Ends a silence early; an unknown id is refused with a clear error. */
+/** On the tail: ends an active silence early and answers it; an unknown (or already ended) id is refused by the validator. */
 export const removeSilenceUpdate = defineUpdate<Silence, [{ id: string }]>('removeSilence');
-/** The same as addSilence for `tctl`, which can only signal; bad input is logged and ignored. Typed loosely: it comes from a CLI. */
+/** The same as addSilence for `tctl`, which can only signal; bad input is logged (with its problem) and ignored. Typed loosely: it comes from a CLI. */
 export const silenceSignal = defineSignal<[unknown]>('silence');
 
 /** Every message handler, by kind: what the README's table lists. */
-export const SIGNALS = [resetDebounceSignal, recordSpendSignal, enqueueDmSignal, dmReportSignal] as const;
+export const SIGNALS = [resetDebounceSignal, recordSpendSignal, enqueueDmSignal, dmReportSignal, silenceSignal] as const;
 export const QUERIES = [getStateQuery, getOutboxQuery] as const;
-export const UPDATES = [updateSettingsUpdate, redeliverUpdate] as const;
+export const UPDATES = [updateSettingsUpdate, redeliverUpdate, addSilenceUpdate, removeSilenceUpdate] as const;
