@@ -78,6 +78,8 @@ export interface TailCounters {
   wakes: number;
   investigationsStarted: number;
   debounced: number;
+  /** Wakes a silence swallowed: counted, never investigated (they open no window and count on none). */
+  silenced: number;
   badRows: number;
   /** Reads that failed because the audit log could not be read (missing, EACCES, ...): an audit-log fault. */
   readErrors: number;
@@ -109,6 +111,8 @@ export interface TailStateView {
   counters: TailCounters;
   settings: TailSettings;
   spendToday: DaySpend & { day: string; budgetUsd: number | null };
+  /** Active silences, oldest first (addSilence / removeSilence / the silence signal). */
+  silences: Silence[];
   /** Why the last read failed, until a read succeeds. */
   lastReadError?: string;
   /** Why the last read was interrupted, until a read succeeds. */

@@ -259,7 +259,8 @@ export function silenceScope(silence: Pick<Silence, 'probe' | 'category'>): stri
 export function silencesDetails(table: SilenceTable, nowMs: number): string {
   const active = table.silences.filter((s) => isActive(s, nowMs));
   if (active.length === 0) return '**Silences**: none';
-  const lines = active.map((s) => `- \`${s.id}\` ${silenceScope(s)} until ${new Date(s.untilMs).toISOString()} (${formatSeconds((s.untilMs - nowMs) / 1000)} left) by ${s.createdBy}: ${s.reason}`);
+  // A snapshot (the Web UI shows it until the next change): the expiry instant, not a countdown.
+  const lines = active.map((s) => `- \`${s.id}\` ${silenceScope(s)} until ${new Date(s.untilMs).toISOString()} by ${s.createdBy}: ${s.reason}`);
   return [`**Silences** (${active.length})`, ...lines].join('\n');
 }
 

@@ -1,6 +1,7 @@
 import type { TailCounters } from '../api';
 import type { SpendLedger } from '../domain/costLadder';
 import type { WindowTable } from '../domain/debounce';
+import { emptySilences, type SilenceTable } from '../domain/silences';
 import type { AuditCursor } from '../domain/tailTypes';
 
 /** Everything carried across continue-as-new (the tail's own; clients see TailStateView in src/api.ts). */
@@ -10,6 +11,8 @@ export interface TailState {
   counters: TailCounters;
   /** Investigation spend by UTC day (the cost ladder's durable ledger). */
   spend: SpendLedger;
+  /** Operators' silences (their expiry is workflow time). */
+  silences: SilenceTable;
   lastReadError?: string;
   lastReadInterruption?: string;
 }
@@ -19,6 +22,7 @@ export function initialState(): TailState {
     cursor: null,
     windows: {},
     spend: {},
-    counters: { rowsRead: 0, wakes: 0, investigationsStarted: 0, debounced: 0, badRows: 0, readErrors: 0, readsInterrupted: 0, restarts: 0, restartsByReason: {}, rowsFromRotatedFile: 0, continuedAsNew: 0 },
+    silences: emptySilences(),
+    counters: { rowsRead: 0, wakes: 0, investigationsStarted: 0, debounced: 0, silenced: 0, badRows: 0, readErrors: 0, readsInterrupted: 0, restarts: 0, restartsByReason: {}, rowsFromRotatedFile: 0, continuedAsNew: 0 },
   };
 }

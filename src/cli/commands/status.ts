@@ -3,6 +3,7 @@ import { getStateQuery, type TailStateView } from '../../api';
 import { CliError, cliConfig, errorText, output, withTemporal } from '../context';
 import { readOutbox, renderOutbox } from '../outbox';
 import { formatTable } from '../table';
+import { renderSilences } from './silences';
 import { tailHandle } from '../tail';
 
 export function registerStatus(program: Command): void {
@@ -45,8 +46,8 @@ export function renderState(state: TailStateView, where: string): string {
     '',
     'Counters',
     formatTable(
-      ['rows read', 'wakes', 'investigations', 'debounced', 'bad rows', 'read errors', 'restarts', 'continued-as-new'],
-      [[counters.rowsRead, counters.wakes, counters.investigationsStarted, counters.debounced, counters.badRows, counters.readErrors, counters.restarts, counters.continuedAsNew].map(String)],
+      ['rows read', 'wakes', 'investigations', 'debounced', 'silenced', 'bad rows', 'read errors', 'restarts', 'continued-as-new'],
+      [[counters.rowsRead, counters.wakes, counters.investigationsStarted, counters.debounced, counters.silenced, counters.badRows, counters.readErrors, counters.restarts, counters.continuedAsNew].map(String)],
     ).replace(/^/gm, '  '),
     '',
   );
@@ -61,7 +62,13 @@ export function renderState(state: TailStateView, where: string): string {
       ).replace(/^/gm, '  '),
     );
   }
+  lines.push('', ...silenceLines(state.silences));
   return lines.join('\n');
+}
+
+function silenceLines(silences: TailStateView['silences']): string[] {
+  if (silences.length === 0) return ['Active silences: none'];
+  return [`Active silences (${silences.length})`, renderSilences(silences).replace(/^/gm, '  ')];
 }
 
 /** `$0.0123 spent, $0.0720 held by running investigations, budget $5 (2 halted)` for the UTC day. */
