@@ -12,6 +12,7 @@ import {
   silenceFor,
   silenceRequestProblem,
   silencesDetails,
+  snoozeRequest,
   type SilenceRequest,
   type SilenceTable,
 } from '../../src/domain/silences';
@@ -232,5 +233,13 @@ describe('rendering', () => {
 
   it('formats lengths', () => {
     expect([45, 90, 3600, 7260, 86_400, 90_000].map(formatSeconds)).toEqual(['45 s', '2 min', '1 h', '2 h 1 min', '1 d', '1 d 1 h']);
+  });
+});
+
+describe('snoozeRequest', () => {
+  it('silences the wake\'s own pair, keyed by the click', () => {
+    const r = snoozeRequest({ probe: 'fly', category: 'auth' }, 3600, 'U024BE7LH', 'slack:1733130000.123:U024BE7LH');
+    expect(r).toEqual({ probe: 'fly', category: 'auth', forSeconds: 3600, reason: 'snoozed from Slack for 1 h', createdBy: 'U024BE7LH', requestId: 'slack:1733130000.123:U024BE7LH' });
+    expect(silenceRequestProblem(r)).toBeUndefined();
   });
 });
