@@ -269,7 +269,7 @@ export function silencesDetails(table: SilenceTable, nowMs: number): string {
   if (active.length === 0) return '**Silences**: none';
   // A snapshot (the Web UI shows it until the next change): the expiry instant, not a countdown.
   const lines = active.map((s) => `- \`${s.id}\` ${silenceScope(s)} until ${new Date(s.untilMs).toISOString()} by ${s.createdBy}: ${s.reason}`);
-  return [`**Silences** (${active.length})`, ...lines].join('\n');
+  return [`**Silences** (${active.length})`, '', ...lines].join('\n');
 }
 
 /** `2 h 5 min`, `3 d 4 h`, `45 s`. */

@@ -224,6 +224,7 @@ describe('rendering', () => {
     expect(silencesDetails(table, T0 + 60_000)).toBe(
       [
         '**Silences** (2)',
+        '',
         '- `s-1` fly/auth until 2026-12-02T12:00:00.000Z by U024BE7LH: planned maintenance',
         '- `s-2` pg* (every category) until 2026-12-04T11:00:00.000Z by U024BE7LH: migrating',
       ].join('\n'),
