@@ -1,7 +1,7 @@
 /**
  * Who may act on probe-wake (Slack buttons, `probe-wake approve|decline|ack`,
  * `probe-wake silence --as`): PROBE_WAKE_SLACK_ACTORS, Slack user IDs separated
- * by commas or spaces; unset or empty, the operator alone
+ * by commas (spaces around them ignored); unset or empty, the operator alone
  * (SLACK_OPERATOR_USER_ID, or its old name KORA_SLACK_JOSHUA_USER_ID).
  */
 export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
@@ -11,7 +11,7 @@ type Env = Record<string, string | undefined>;
 export function actorsFrom(env: Env): { actors: string[] } | { error: string } {
   const listed = env.PROBE_WAKE_SLACK_ACTORS?.trim();
   if (listed) {
-    const ids = listed.split(/[\s,]+/).filter((id) => id !== '');
+    const ids = listed.split(',').map((id) => id.trim()).filter((id) => id !== '');
     const bad = ids.filter((id) => !SLACK_USER_ID.test(id));
     if (bad.length > 0) return { error: `PROBE_WAKE_SLACK_ACTORS: ${bad.map((id) => JSON.stringify(id)).join(', ')} ${bad.length === 1 ? 'is not a Slack user ID' : 'are not Slack user IDs'} (such as U024BE7LH)` };
     return { actors: [...new Set(ids)] };

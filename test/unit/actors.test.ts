@@ -1,8 +1,9 @@
 import { actorProblem, actorsFrom } from '../../src/domain/actors';
 
 describe('actorsFrom', () => {
-  it('reads PROBE_WAKE_SLACK_ACTORS, commas or spaces, duplicates once', () => {
-    expect(actorsFrom({ PROBE_WAKE_SLACK_ACTORS: 'U024BE7LH, W0123ABCD  U024BE7LH', SLACK_OPERATOR_USER_ID: 'U999' })).toEqual({ actors: ['U024BE7LH', 'W0123ABCD'] });
+  it('reads PROBE_WAKE_SLACK_ACTORS, comma-separated, duplicates once', () => {
+    expect(actorsFrom({ PROBE_WAKE_SLACK_ACTORS: 'U024BE7LH, W0123ABCD ,U024BE7LH', SLACK_OPERATOR_USER_ID: 'U999' })).toEqual({ actors: ['U024BE7LH', 'W0123ABCD'] });
+    expect(actorsFrom({ PROBE_WAKE_SLACK_ACTORS: 'U024BE7LH W0123ABCD' })).toEqual({ error: 'PROBE_WAKE_SLACK_ACTORS: "U024BE7LH W0123ABCD" is not a Slack user ID (such as U024BE7LH)' });
   });
 
   it('defaults to the operator alone (its old name too), and to nobody without one', () => {
