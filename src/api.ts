@@ -13,6 +13,9 @@ import type { InvestigationFacts } from './domain/investigationRows';
 import type { Severity, Wake } from './domain/auditRow';
 import type { DaySpend, Reservation, SpendReport } from './domain/costLadder';
 import type { DebouncePolicy } from './domain/debounce';
+import type { FlappingFacts } from './domain/flapping';
+import type { BufferedFacts } from './domain/minWakes';
+import type { OpenedFacts, WindowRules } from './domain/windowBatch';
 import type { AuditCursor } from './domain/tailTypes';
 
 // ── Task queue, workflow types, workflow IDs ────────────────────────────────
@@ -54,6 +57,11 @@ export interface TailSettings {
    */
   waitForGrowth: boolean;
   investigation: InvestigationSettings;
+  /**
+   * Recovery, flapping, min-wakes buffering and storm digests (issue 13).
+   * Absent (a hand-sent settings object): DEFAULT_WINDOW_RULES.
+   */
+  windowRules?: WindowRules;
 }
 
 /** What each investigation is allowed: turns, and the daily budget the tail enforces at dispatch. */
@@ -92,6 +100,18 @@ export interface TailCounters {
   /** Rows read from the rest of a rotated file before switching to the new one. */
   rowsFromRotatedFile: number;
   continuedAsNew: number;
+  /** Windows closed early because their probe recovered (healthy results or a `probe.recovered` row). */
+  recovered: number;
+  /** Windows closed by resetDebounce. */
+  windowsReset: number;
+  /** Wakes held by min-wakes buffering (not investigated, no window yet). */
+  held: number;
+  /** Windows opened while their pair was flapping (each longer than the last). */
+  flappingWindows: number;
+  /** Storms detected (one digest message each). */
+  storms: number;
+  /** Signals to investigations that found no running investigation (it had already ended). */
+  signalsUndelivered: number;
 }
 
 export interface WindowView {
@@ -102,14 +122,51 @@ export interface WindowView {
   openedAt: string;
   expiresAt: string;
   debounced: number;
+  /** Wakes seen in the window, the opening one included. */
+  wakes: number;
+  lastSeenAt: string;
+  /** Consecutive healthy results of the probe so far (the window closes at `recoveryConfirmations`). */
+  healthyStreak: number;
+  flapping?: FlappingFacts;
+  buffered?: BufferedFacts;
+  /** The storm digest that lists this window. */
+  stormDigestKey?: string;
+}
+
+/** A pair whose wakes min-wakes buffering holds back (no window yet). */
+export interface HeldView {
+  probe: string;
+  category: string;
+  wakes: number;
+  firstSeenAt: string;
+}
+
+/** A pair in a flapping episode. */
+export interface FlappingView extends FlappingFacts {
+  probe: string;
+  category: string;
+}
+
+export interface StormView {
+  digestKey: string;
+  startedAt: string;
+  pairs: number;
+  /** The digest revision last sent to the outbox (-1: none yet), and whether pairs joined since. */
+  sentRevision: number;
+  pending: boolean;
 }
 
 /** The getState query's answer. */
 export interface TailStateView {
   cursor: AuditCursor | null;
   windows: WindowView[];
+  held: HeldView[];
+  flapping: FlappingView[];
+  /** The storm going on, if any. */
+  storm?: StormView;
   counters: TailCounters;
-  settings: TailSettings;
+  /** With `windowRules` filled in (the defaults when the settings gave none). */
+  settings: TailSettings & { windowRules: WindowRules };
   spendToday: DaySpend & { day: string; budgetUsd: number | null };
   /** Active silences, oldest first (addSilence / removeSilence / the silence signal). */
   silences: Silence[];
@@ -154,6 +211,32 @@ export function settingsProblem(value: unknown): string | undefined {
     [investigation?.dailyBudgetUsd === null || isNumberAtLeast(investigation?.dailyBudgetUsd, 0), 'investigation.dailyBudgetUsd must be null or a number >= 0'],
     [isNumberAtLeast(investigation?.reserveUsd, 0), 'investigation.reserveUsd must be a number >= 0'],
     [investigation?.turnTimeoutSeconds === undefined || isNumberAtLeast(investigation?.turnTimeoutSeconds, 10), 'investigation.turnTimeoutSeconds must be a number >= 10'],
+  ];
+  return checks.find(([ok]) => !ok)?.[1] ?? windowRulesProblem(s.windowRules);
+}
+
+/** The window rules' part of the validator; absent rules are the defaults. */
+function windowRulesProblem(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) return 'windowRules must be an object';
+  const r = value as Record<string, unknown>;
+  const part = (name: string) => (typeof r[name] === 'object' && r[name] !== null ? (r[name] as Record<string, unknown>) : undefined);
+  const flap = part('flap');
+  const minWakes = part('minWakes');
+  const storm = part('storm');
+  const integer = (v: unknown, min: number) => isNumberAtLeast(v, min) && Number.isInteger(v);
+  const checks: Array<[boolean, string]> = [
+    [integer(r.recoveryConfirmations, 1), 'windowRules.recoveryConfirmations must be an integer >= 1 (PROBE_RECOVERY_CONFIRMATIONS)'],
+    [flap !== undefined, 'windowRules.flap must be an object'],
+    [flap?.windows === 0 || integer(flap?.windows, 2), 'windowRules.flap.windows must be 0 (off) or an integer >= 2 (PROBE_FLAP_WINDOWS)'],
+    [isNumberAtLeast(flap?.periodSeconds, 1), 'windowRules.flap.periodSeconds must be a number >= 1 (PROBE_FLAP_PERIOD_SECONDS)'],
+    [isNumberAtLeast(flap?.maxWindowSeconds, 1), 'windowRules.flap.maxWindowSeconds must be a number >= 1 (PROBE_FLAP_MAX_WINDOW_SECONDS)'],
+    [minWakes !== undefined, 'windowRules.minWakes must be an object'],
+    [integer(minWakes?.wakes, 1), 'windowRules.minWakes.wakes must be an integer >= 1 (PROBE_WAKE_MIN_WAKES)'],
+    [isNumberAtLeast(minWakes?.withinSeconds, 1), 'windowRules.minWakes.withinSeconds must be a number >= 1 (PROBE_WAKE_MIN_WAKES_SECONDS)'],
+    [storm !== undefined, 'windowRules.storm must be an object'],
+    [integer(storm?.threshold, 0), 'windowRules.storm.threshold must be an integer >= 0, 0 turning digests off (PROBE_STORM_THRESHOLD)'],
+    [isNumberAtLeast(storm?.groupSeconds, 1), 'windowRules.storm.groupSeconds must be a number >= 1 (PROBE_STORM_GROUP_SECONDS)'],
   ];
   return checks.find(([ok]) => !ok)?.[1];
 }
@@ -315,18 +398,13 @@ export const messageReportSignal = defineSignal<[OutboxReport]>('messageReport')
 
 // ── Tail → investigation: the window's life (issue 13; owner: tail) ─────────
 
-/** What the tail decided about the window when it opened it; the investigation lives until it closes. */
-export interface WindowFacts {
-  openedAtMs: number;
-  /** When the window expires unless the tail closes it earlier (recovery, reset). */
-  closesAtMs: number;
-  /** Set when the pair is flapping: how many windows it opened in how long. */
-  flapping?: { windows: number; periodSeconds: number };
-  /** Set when min-wakes buffering held the window back: wakes counted before it opened, and over how long. */
-  buffered?: { wakes: number; seconds: number };
-  /** Set when the window opened inside a storm: the digest message listing it. */
-  storm?: { digestKey: string };
-}
+/**
+ * What the tail decided about the window when it opened it; the investigation lives until it closes.
+ * openedAtMs; closesAtMs (expiry unless the tail closes it earlier: recovery, reset); flapping (how many
+ * windows the pair opened in how long, since its flapping began); buffered (wakes held before it opened, and
+ * over how long); storm (the digest message listing it). Defined with the rules in src/domain/windowBatch.ts.
+ */
+export type WindowFacts = OpenedFacts;
 
 /** Wakes of the window so far (the opening one included) and when the last was read. */
 export interface WindowRepeats {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseAuditLine, type Wake } from '../domain/auditRow';
+import type { HealthRun } from '../domain/recovery';
 import type { AuditCursor, BadRow, ReadBatch, ReadRequest } from '../domain/tailTypes';
 import { openIfReadable } from './openForReading';
 
@@ -163,19 +164,21 @@ async function headMatches(handle: fs.FileHandle, cursor: AuditCursor): Promise<
 }
 
 function emptyBatch(cursor: AuditCursor): ReadBatch {
-  return { cursor, wakes: [], repeats: [], rowsRead: 0, badRows: [], caughtUp: true };
+  return { cursor, wakes: [], repeats: [], health: [], rowsRead: 0, badRows: [], caughtUp: true };
 }
 
 interface LinesRead {
   nextOffset: number;
   wakes: Wake[];
+  /** Every health row, in file order among the wakes. */
+  health: HealthRun[];
   rowsRead: number;
   badRows: BadRow[];
   caughtUp: boolean;
 }
 
 async function readLines(handle: fs.FileHandle, start: number, size: number, limits: ReadLimits): Promise<LinesRead> {
-  const result: LinesRead = { nextOffset: start, wakes: [], rowsRead: 0, badRows: [], caughtUp: true };
+  const result: LinesRead = { nextOffset: start, wakes: [], health: [], rowsRead: 0, badRows: [], caughtUp: true };
   const length = Math.min(limits.maxBytes, size - start);
   if (length <= 0) return result;
   const buffer = Buffer.alloc(length);
@@ -220,6 +223,11 @@ function consumeLine(result: LinesRead, bytes: Buffer, offset: number, limits: R
   }
   const parsed = parseAuditLine(line, offset, deriveWakeId);
   if (parsed.kind === 'wake') result.wakes.push(parsed.wake);
+  else if (parsed.kind === 'result') result.health.push({ kind: 'result', probe: parsed.result.probe, status: parsed.result.status, count: 1, beforeWake: result.wakes.length });
+  else if (parsed.kind === 'recovered') {
+    const { probe, issue_category: category } = parsed.recovered;
+    result.health.push(category === undefined ? { kind: 'recovered', probe, count: 1, beforeWake: result.wakes.length } : { kind: 'recovered', probe, category, count: 1, beforeWake: result.wakes.length });
+  }
   else if (parsed.kind === 'bad') result.badRows.push({ offset, reason: parsed.reason });
 }
 

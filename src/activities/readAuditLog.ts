@@ -1,6 +1,6 @@
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { foldRepeats } from '../domain/debounce';
+import { foldRead } from '../domain/debounce';
 import type { ReadBatch, ReadRequest } from '../domain/tailTypes';
 import { DEFAULT_READ_LIMITS, readAuditBatch, type ReadLimits } from './auditFile';
 import { FailureType } from '../domain/failures';
@@ -17,6 +17,8 @@ export type AuditReader = (request: ReadRequest, limits: ReadLimits) => Promise<
  * a wake is picked up within milliseconds instead of at the next poll. With
  * `foldRepeatsUnder` the wakes debounce will swallow come back as counts: a
  * storm's read carries one wake per pair into history instead of every row.
+ * Health rows come back only for `watchProbes` (and probes woken earlier in
+ * the read), runs of like rows folded into one.
  */
 export function createReadAuditLog(
   limits: ReadLimits = DEFAULT_READ_LIMITS,
@@ -40,10 +42,8 @@ export function createReadAuditLog(
     for (const bad of batch.badRows) log.warn('skipped bad audit row', { path: request.path, offset: bad.offset, reason: bad.reason });
     if (batch.drainedRotated) log.info('read the rest of the rotated audit log', { path: request.path, rows: batch.rowsRead });
     if (batch.restartedBecause) log.info('audit log restarted from its start', { path: request.path, because: batch.restartedBecause });
-    if (request.foldRepeatsUnder) {
-      const { kept, repeats } = foldRepeats(batch.wakes, request.foldRepeatsUnder);
-      batch = { ...batch, wakes: kept, repeats };
-    }
+    const { kept, repeats, health } = foldRead(batch, request.foldRepeatsUnder, request.watchProbes ?? []);
+    batch = { ...batch, wakes: kept, repeats, health: request.watchProbes ? health : [] };
     await failpoint('readAuditLog.read', { wakeIds: batch.wakes.map((wake) => wake.wakeId) });
     return batch;
   };

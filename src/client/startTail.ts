@@ -17,6 +17,7 @@ export function tailSettingsFrom(config: AppConfig, overrides: Partial<TailSetti
     searchAttributes: true,
     historyEventLimit: DEFAULT_HISTORY_EVENT_LIMIT,
     investigation: investigationSettingsFrom(config),
+    windowRules: config.windowRules,
     ...overrides,
   };
 }

@@ -4,6 +4,7 @@ import type { ModelPrice, PriceBand } from '../domain/costLadder';
 import { DEFAULT_DELIVERY_HORIZON_MS, parseDurationMs } from '../domain/delivery';
 import { effortLevelsOf, type Effort } from '../domain/modelFacts';
 import { DEFAULT_TURN_TIMEOUT_SECONDS } from '../domain/turnTimeouts';
+import { DEFAULT_WINDOW_RULES, type WindowRules } from '../domain/windowBatch';
 import { CODEC_KEYS_ENV, parseCodecKeys, type CodecKey } from '../codec/codecKeys';
 
 /**
@@ -19,6 +20,8 @@ export interface AppConfig {
   /** Reads wait for the audit log to grow; false: plain polling. */
   waitForGrowth: boolean;
   auditLogPath: string;
+  /** Recovery, flapping, min-wakes buffering, storms (tail role, issue 13). */
+  windowRules: WindowRules;
   logLevel: LogLevel;
   slack: {
     botToken?: string;
@@ -254,6 +257,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     replayFromStart: read.flag(['PROBE_WAKE_REPLAY_FROM_START'], false),
     waitForGrowth: read.flag(['PROBE_WAKE_WAIT_FOR_GROWTH'], true),
     auditLogPath: path.resolve(cwd, read.text(['AUDIT_LOG_PATH']) ?? './var/audit.jsonl'),
+    windowRules: readWindowRules(read),
     logLevel: (read.text(['LOG_LEVEL'], {
       pattern: new RegExp(`^(${LOG_LEVELS.join('|')})$`),
       describe: `must be one of ${LOG_LEVELS.join(', ')}`,
@@ -308,6 +312,29 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   const problems = [...read.problems, ...codec.problems];
   if (problems.length > 0) throw new ConfigError(problems);
   return { ...config, codecKeys: codec.keys };
+}
+
+// ── Tail role (issue 13): the window rules beyond plain debounce ──────────────
+function readWindowRules(read: Reader): WindowRules {
+  const d = DEFAULT_WINDOW_RULES;
+  const rules: WindowRules = {
+    recoveryConfirmations: read.number(['PROBE_RECOVERY_CONFIRMATIONS'], d.recoveryConfirmations, { min: 1, max: 100, integer: true }),
+    flap: {
+      windows: read.number(['PROBE_FLAP_WINDOWS'], d.flap.windows, { min: 0, max: 1000, integer: true }),
+      periodSeconds: read.number(['PROBE_FLAP_PERIOD_SECONDS'], d.flap.periodSeconds, { min: 1, max: 30 * 86_400 }),
+      maxWindowSeconds: read.number(['PROBE_FLAP_MAX_WINDOW_SECONDS'], d.flap.maxWindowSeconds, { min: 1, max: 30 * 86_400 }),
+    },
+    minWakes: {
+      wakes: read.number(['PROBE_WAKE_MIN_WAKES'], d.minWakes.wakes, { min: 1, max: 10_000, integer: true }),
+      withinSeconds: read.number(['PROBE_WAKE_MIN_WAKES_SECONDS'], d.minWakes.withinSeconds, { min: 1, max: 30 * 86_400 }),
+    },
+    storm: {
+      threshold: read.number(['PROBE_STORM_THRESHOLD'], d.storm.threshold, { min: 0, max: 100_000, integer: true }),
+      groupSeconds: read.number(['PROBE_STORM_GROUP_SECONDS'], d.storm.groupSeconds, { min: 1, max: 3_600 }),
+    },
+  };
+  if (rules.flap.windows === 1) read.problems.push('PROBE_FLAP_WINDOWS="1": must be 0 (off) or at least 2 (one window is not flapping)');
+  return rules;
 }
 
 /** No byte for a minute: a gateway or a self-hosted model that slow to start is given up on and retried. */

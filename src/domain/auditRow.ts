@@ -38,6 +38,20 @@ export const resultRowSchema = z.object({
 
 export type ProbeResult = z.infer<typeof resultRowSchema>;
 
+/**
+ * A probe saying it recovered by itself: closes that pair's open window at
+ * once, or every window of the probe when it names no category.
+ */
+export const recoveredRowSchema = z.object({
+  ts: isoTimestamp,
+  event: z.literal('probe.recovered'),
+  probe: name,
+  issue_category: name.optional(),
+  summary: z.string().optional(),
+});
+
+export type ProbeRecovered = z.infer<typeof recoveredRowSchema>;
+
 /** A validated wake, as it travels through workflows (camelCase, wake ID always set). */
 export interface Wake {
   wakeId: string;
@@ -57,6 +71,7 @@ export interface Wake {
 export type ParsedLine =
   | { kind: 'wake'; wake: Wake }
   | { kind: 'result'; result: ProbeResult }
+  | { kind: 'recovered'; recovered: ProbeRecovered }
   | { kind: 'other' }
   | { kind: 'bad'; offset: number; reason: string };
 
@@ -102,6 +117,11 @@ export function parseAuditLine(line: string, offset: number, deriveWakeId: WakeI
     const parsed = resultRowSchema.safeParse(value);
     if (!parsed.success) return { kind: 'bad', offset, reason: describeIssues(parsed.error) };
     return { kind: 'result', result: parsed.data };
+  }
+  if (event === 'probe.recovered') {
+    const parsed = recoveredRowSchema.safeParse(value);
+    if (!parsed.success) return { kind: 'bad', offset, reason: describeIssues(parsed.error) };
+    return { kind: 'recovered', recovered: parsed.data };
   }
   if (typeof event !== 'string') return { kind: 'bad', offset, reason: 'field "event" is missing or not a string' };
   return { kind: 'other' };

@@ -1,4 +1,7 @@
 import type { Severity } from './auditRow';
+import type { FlappingFacts } from './flapping';
+import type { BufferedFacts } from './minWakes';
+import type { HealthRun } from './recovery';
 
 export interface DebouncePolicy {
   /** 0 disables debounce: every wake is investigated. */
@@ -15,6 +18,24 @@ export interface OpenWindow {
   expiresAtMs: number;
   /** Wakes counted (not investigated) while this window was open. */
   debounced: number;
+  /** When the window's last wake (the opening one, or a debounced one) was read. */
+  lastSeenAtMs: number;
+  /** Consecutive healthy results of the probe since the window opened or the streak last broke (recovery). */
+  healthyStreak: number;
+  /** Set when the pair was flapping as this window opened (its length is then doubled). */
+  flapping?: FlappingFacts;
+  /** Set when min-wakes buffering held the window back. */
+  buffered?: BufferedFacts;
+  /** The storm digest listing this window, if it opened inside a storm. */
+  stormKey?: string;
+}
+
+/** How a window opens beyond plain debounce: its length and what the investigation is told. */
+export interface Opening {
+  seconds?: number;
+  flapping?: FlappingFacts;
+  buffered?: BufferedFacts;
+  stormKey?: string;
 }
 
 /** Open windows keyed by `probe:category`; plain data so it survives continue-as-new. */
@@ -68,23 +89,27 @@ export function stampWindow(
   windowKey: string,
   nowMs: number,
   policy: DebouncePolicy,
+  opening: Opening = {},
 ): WindowTable {
   if (policy.windowSeconds === 0) return table;
-  return {
-    ...table,
-    [pairKey(wake.probe, wake.category)]: {
-      probe: wake.probe,
-      category: wake.category,
-      windowKey,
-      openedAtMs: nowMs,
-      expiresAtMs: nowMs + policy.windowSeconds * 1000,
-      debounced: 0,
-    },
+  const window: OpenWindow = {
+    probe: wake.probe,
+    category: wake.category,
+    windowKey,
+    openedAtMs: nowMs,
+    expiresAtMs: nowMs + (opening.seconds ?? policy.windowSeconds) * 1000,
+    debounced: 0,
+    lastSeenAtMs: nowMs,
+    healthyStreak: 0,
   };
+  if (opening.flapping) window.flapping = opening.flapping;
+  if (opening.buffered) window.buffered = opening.buffered;
+  if (opening.stormKey) window.stormKey = opening.stormKey;
+  return { ...table, [pairKey(wake.probe, wake.category)]: window };
 }
 
-export function countDebounced(table: WindowTable, window: OpenWindow, wakes = 1): WindowTable {
-  return { ...table, [pairKey(window.probe, window.category)]: { ...window, debounced: window.debounced + wakes } };
+export function countDebounced(table: WindowTable, window: OpenWindow, wakes = 1, nowMs = window.lastSeenAtMs): WindowTable {
+  return { ...table, [pairKey(window.probe, window.category)]: { ...window, debounced: window.debounced + wakes, lastSeenAtMs: Math.max(window.lastSeenAtMs, nowMs) } };
 }
 
 /** Wakes of one pair and severity folded out of a read: certain to be debounced, so only counted. */
@@ -93,104 +118,122 @@ export interface RepeatCount {
   category: string;
   severity: Severity;
   count: number;
+  /**
+   * Index (among the read's kept wakes) of the pair's kept wake these came
+   * after: they are counted right after it, on the window it left open.
+   */
+  afterWake: number;
 }
 
-export function samePolicy(a: DebouncePolicy, b: DebouncePolicy): boolean {
-  return a.windowSeconds === b.windowSeconds && a.bypassCritical === b.bypassCritical;
+/** What the read folds under: the debounce policy plus min-wakes buffering (`PROBE_WAKE_MIN_WAKES`). */
+export interface FoldPolicy extends DebouncePolicy {
+  /** Absent: 1 (no buffering). */
+  minWakes?: number;
+}
+
+export function samePolicy(a: FoldPolicy, b: FoldPolicy): boolean {
+  return a.windowSeconds === b.windowSeconds && a.bypassCritical === b.bypassCritical && (a.minWakes ?? 1) === (b.minWakes ?? 1);
+}
+
+/** A read's rows that matter to the tail, in file order: `beforeWake` places each health row among the wakes. */
+export interface ReadRows<W extends WakeKey> {
+  wakes: W[];
+  /** Health rows (count 1 each from the file), `beforeWake` counted among `wakes`. */
+  health: HealthRun[];
+}
+
+export interface FoldedRead<W extends WakeKey> {
+  /** The wakes the tail must decide one by one, in file order. */
+  kept: W[];
+  repeats: RepeatCount[];
+  /** Health rows of watched probes, run-length folded, `beforeWake` counted among `kept`. */
+  health: HealthRun[];
 }
 
 /**
  * Folds the wakes of one read that debounce is certain to swallow into
- * counts, so a storm of repeats does not travel through history as payloads.
- * The tail decides a whole read at one instant, and whatever the window table
- * holds, a pair's first wake in the read leaves the pair's window open (it
- * opened it, or fell inside it): every later wake of that pair in the same
- * read is debounced, and counted on that window. Under critical bypass a
- * critical wake opens a fresh window, so it is kept, and so is every wake of
- * its pair before it (their count belongs to the window it replaces). With
- * debounce off nothing is folded. `kept` keeps file order; deciding `kept`
- * and then counting `repeats` gives the decisions and counts of deciding
- * every wake.
+ * counts, so a storm of repeats does not travel through history as payloads,
+ * and folds runs of health rows the same way (a chatty probe's results are
+ * one entry per run).
+ *
+ * The tail decides a whole read at one instant. Within a segment of a pair
+ * (the read, cut at each healthy or recovered row of its probe, the only rows
+ * that can close its window mid-read), after `minWakes` wakes the pair's
+ * window is certainly open: they opened it (or were held until the last of
+ * them opened it: all were read at the same instant), or fell inside it.
+ * Every later wake of the pair in the segment is debounced, and counted on
+ * that window. Under critical bypass a critical wake opens a fresh window, so
+ * it is kept, and so is every wake of its pair before it. With debounce off
+ * nothing is folded.
+ *
+ * Health rows come back only for the probes the tail watches (those with open
+ * windows) and probes woken earlier in the same read; the others cannot
+ * touch a window. Degraded/unhealthy results do not cut segments: they break
+ * a recovery streak but never close a window.
  */
-export function foldRepeats<W extends WakeKey>(wakes: W[], policy: DebouncePolicy): { kept: W[]; repeats: RepeatCount[] } {
-  if (policy.windowSeconds === 0) return { kept: wakes, repeats: [] };
+export function foldRead<W extends WakeKey>(read: ReadRows<W>, policy: FoldPolicy | undefined, watchProbes: readonly string[]): FoldedRead<W> {
+  const folding = policy !== undefined && policy.windowSeconds > 0;
+  const minWakes = Math.max(1, policy?.minWakes ?? 1);
   const lastCritical = new Map<string, number>();
-  if (policy.bypassCritical) {
-    wakes.forEach((wake, index) => wake.severity === 'critical' && lastCritical.set(pairKey(wake.probe, wake.category), index));
+  if (folding && policy.bypassCritical) {
+    read.wakes.forEach((wake, index) => wake.severity === 'critical' && lastCritical.set(pairKey(wake.probe, wake.category), index));
   }
-  const seenPairs = new Set<string>();
+  const watched = new Set(watchProbes);
+  const seenInSegment = new Map<string, number>();
+  const lastKept = new Map<string, number>();
+  const openRun = new Map<string, HealthRun>();
   const kept: W[] = [];
   const repeats = new Map<string, RepeatCount>();
-  wakes.forEach((wake, index) => {
-    const pair = pairKey(wake.probe, wake.category);
-    const certainlyDebounced = seenPairs.has(pair) && index > (lastCritical.get(pair) ?? -1);
-    seenPairs.add(pair);
-    if (!certainlyDebounced) {
-      kept.push(wake);
+  const health: HealthRun[] = [];
+  let next = 0;
+  const takeHealth = (row: HealthRun) => {
+    if (!watched.has(row.probe)) return;
+    if (row.kind === 'recovered' || row.status === 'healthy') {
+      for (const pair of [...seenInSegment.keys()]) if (pair.startsWith(`${row.probe}:`)) seenInSegment.delete(pair);
+    }
+    const run = openRun.get(row.probe);
+    if (run && sameRun(run, row)) {
+      run.count += row.count;
       return;
     }
-    const key = `${pair}:${wake.severity}`;
-    const repeat = repeats.get(key) ?? { probe: wake.probe, category: wake.category, severity: wake.severity, count: 0 };
+    const fresh = { ...row, beforeWake: kept.length };
+    health.push(fresh);
+    openRun.set(row.probe, fresh);
+  };
+  read.wakes.forEach((wake, index) => {
+    while (next < read.health.length && read.health[next]!.beforeWake <= index) takeHealth(read.health[next++]!);
+    watched.add(wake.probe);
+    const pair = pairKey(wake.probe, wake.category);
+    const seen = seenInSegment.get(pair) ?? 0;
+    seenInSegment.set(pair, seen + 1);
+    const certainlyDebounced = folding && seen >= minWakes && index > (lastCritical.get(pair) ?? -1);
+    if (!certainlyDebounced) {
+      kept.push(wake);
+      lastKept.set(pair, kept.length - 1);
+      // A kept wake of the probe ends its health run: rows after it are a new run.
+      openRun.delete(wake.probe);
+      return;
+    }
+    const afterWake = lastKept.get(pair)!;
+    const key = `${pair}:${wake.severity}:${afterWake}`;
+    const repeat = repeats.get(key) ?? { probe: wake.probe, category: wake.category, severity: wake.severity, count: 0, afterWake };
     repeat.count += 1;
     repeats.set(key, repeat);
   });
-  return { kept, repeats: [...repeats.values()] };
+  while (next < read.health.length) takeHealth(read.health[next++]!);
+  return { kept, repeats: [...repeats.values()], health };
 }
 
-/** A wake that opened a window: the tail starts one investigation for it. */
-export interface Dispatch<W extends WakeKey = WakeKey> {
-  wake: W;
-  windowKey: string;
+function sameRun(a: HealthRun, b: HealthRun): boolean {
+  if (a.kind === 'result' && b.kind === 'result') return a.status === b.status;
+  if (a.kind === 'recovered' && b.kind === 'recovered') return a.category === b.category;
+  return false;
 }
 
-/** Wakes of one pair counted, not investigated, in one batch. */
-export interface DebouncedCount {
-  probe: string;
-  category: string;
-  wakes: number;
-}
-
-export interface BatchDecision<W extends WakeKey> {
-  windows: WindowTable;
-  dispatches: Dispatch<W>[];
-  /** By pair, in the order the pairs were first debounced. */
-  debounced: DebouncedCount[];
-}
-
-/**
- * Decides one read at one instant: expired windows pruned, the wakes decided
- * in file order (a dispatch stamps its window, a debounced wake is counted on
- * the open one), then the folded repeats counted on the window their pair's
- * first wake in the read left open (foldRepeats).
- */
-export function applyBatch<W extends WakeKey>(
-  windows: WindowTable,
-  batch: { wakes: W[]; repeats: RepeatCount[] },
-  nowMs: number,
-  policy: DebouncePolicy,
-): BatchDecision<W> {
-  let table = pruneExpired(windows, nowMs);
-  const dispatches: Dispatch<W>[] = [];
-  const debounced = new Map<string, DebouncedCount>();
-  const count = (pair: { probe: string; category: string }, wakes: number) => {
-    const key = pairKey(pair.probe, pair.category);
-    const open = table[key];
-    if (open) table = countDebounced(table, open, wakes);
-    const entry = debounced.get(key) ?? { probe: pair.probe, category: pair.category, wakes: 0 };
-    entry.wakes += wakes;
-    debounced.set(key, entry);
-  };
-  for (const wake of batch.wakes) {
-    const decision = decide(table, wake, nowMs, policy);
-    if (decision.action === 'debounce') {
-      count(wake, 1);
-      continue;
-    }
-    table = stampWindow(table, wake, decision.windowKey, nowMs, policy);
-    dispatches.push({ wake, windowKey: decision.windowKey });
-  }
-  for (const repeat of batch.repeats) count(repeat, repeat.count);
-  return { windows: table, dispatches, debounced: [...debounced.values()] };
+/** foldRead of wakes alone. */
+export function foldRepeats<W extends WakeKey>(wakes: W[], policy: FoldPolicy): { kept: W[]; repeats: RepeatCount[] } {
+  const { kept, repeats } = foldRead({ wakes, health: [] }, policy, []);
+  return { kept, repeats };
 }
 
 /** Drops expired windows so the table (and continue-as-new input) stays small. */

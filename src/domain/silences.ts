@@ -224,19 +224,31 @@ export interface SilencedCount {
   silenceId: string;
 }
 
+/** A pair a read names; `count` on folded repeats. */
+interface Pair {
+  probe: string;
+  category: string;
+}
+
+/** What partitionSilenced needs of a read (the tail's ReadBatch is one). */
+export interface SilenceableBatch {
+  wakes: Pair[];
+  repeats: Array<Pair & { count: number; afterWake?: number }>;
+  health?: Array<{ beforeWake: number }>;
+}
+
 /**
  * Takes the silenced wakes (and folded repeat counts) out of one read, decided
- * at one instant: what is left goes to debounce as if the silenced wakes had
- * never been read.
+ * at one instant: what is left goes on to the window rules as if the silenced
+ * wakes had never been read. Positions stay true: a repeat's `afterWake` and a
+ * health row's `beforeWake` count among the wakes that remain (a silenced
+ * pair's repeats go with it; health rows are kept, so an open window still
+ * recovers by its probe's results).
  */
-export function partitionSilenced<W extends { probe: string; category: string }, R extends { probe: string; category: string; count: number }>(
-  table: SilenceTable,
-  batch: { wakes: W[]; repeats: R[] },
-  nowMs: number,
-): { wakes: W[]; repeats: R[]; silenced: SilencedCount[] } {
-  if (table.silences.length === 0) return { wakes: batch.wakes, repeats: batch.repeats, silenced: [] };
+export function partitionSilenced<B extends SilenceableBatch>(table: SilenceTable, batch: B, nowMs: number): { batch: B; silenced: SilencedCount[] } {
+  if (!table.silences.some((s) => isActive(s, nowMs))) return { batch, silenced: [] };
   const counts = new Map<string, SilencedCount>();
-  const silenced = (pair: { probe: string; category: string }, wakes: number): boolean => {
+  const silenced = (pair: Pair, wakes: number): boolean => {
     const silence = silenceFor(table, pair, nowMs);
     if (!silence) return false;
     const key = `${pair.probe}:${pair.category}`;
@@ -245,9 +257,20 @@ export function partitionSilenced<W extends { probe: string; category: string },
     counts.set(key, entry);
     return true;
   };
-  const wakes = batch.wakes.filter((wake) => !silenced(wake, 1));
-  const repeats = batch.repeats.filter((repeat) => !silenced(repeat, repeat.count));
-  return { wakes, repeats, silenced: [...counts.values()] };
+  // keptBefore[n]: how many of the first n wakes remain.
+  const keptBefore = [0];
+  const wakes = batch.wakes.filter((wake) => {
+    const keep = !silenced(wake, 1);
+    keptBefore.push(keptBefore[keptBefore.length - 1]! + (keep ? 1 : 0));
+    return keep;
+  });
+  const at = (n: number) => keptBefore[Math.min(Math.max(n, 0), keptBefore.length - 1)]!;
+  const repeats = batch.repeats
+    .filter((repeat) => !silenced(repeat, repeat.count))
+    // Its own pair's wake (not silenced, so kept) is the one it came after: its new index.
+    .map((repeat) => (repeat.afterWake === undefined ? repeat : { ...repeat, afterWake: at(repeat.afterWake + 1) - 1 }));
+  const health = batch.health?.map((row) => ({ ...row, beforeWake: at(row.beforeWake) }));
+  return { batch: { ...batch, wakes, repeats, ...(health && { health }) } as B, silenced: [...counts.values()] };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Wake } from './auditRow';
-import type { DebouncePolicy, RepeatCount } from './debounce';
+import type { FoldPolicy, RepeatCount } from './debounce';
+import type { HealthRun } from './recovery';
 
 /** Where the tail stopped: the file's identity and the byte after the last complete line. */
 export interface AuditCursor {
@@ -25,8 +26,14 @@ export interface ReadRequest {
    * than at the next poll.
    */
   waitMs?: number;
-  /** Fold the wakes this debounce policy is certain to swallow into counts (`foldRepeats`). */
-  foldRepeatsUnder?: DebouncePolicy;
+  /** Fold the wakes this debounce policy is certain to swallow into counts (`foldRead`). */
+  foldRepeatsUnder?: FoldPolicy;
+  /**
+   * Probes whose health rows (`probe.result`, `probe.recovered`) the tail
+   * needs: those with open windows. Probes woken earlier in the same read are
+   * watched too. Absent: no health rows come back.
+   */
+  watchProbes?: string[];
 }
 
 /** rotated: new inode at the path; truncated: size shrank; replaced: same inode, different first bytes; created: appeared after start. */
@@ -42,6 +49,12 @@ export interface ReadBatch {
   wakes: Wake[];
   /** Wakes read but folded into counts under `foldRepeatsUnder`: debounced, every one. */
   repeats: RepeatCount[];
+  /**
+   * Health rows of watched probes, in file order relative to `wakes`
+   * (`beforeWake`), runs of like rows folded into one with a count. From the
+   * file reader itself: every health row, one each.
+   */
+  health: HealthRun[];
   /** Complete lines consumed by this read (wakes, other events and bad rows). */
   rowsRead: number;
   badRows: BadRow[];

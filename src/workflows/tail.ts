@@ -4,9 +4,11 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
   log,
   ParentClosePolicy,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   sleep,
   startChild,
@@ -24,20 +26,34 @@ import {
   resetDebounceSignal,
   settingsProblem,
   updateSettingsUpdate,
+  windowClosedSignal,
+  windowRepeatsSignal,
+  WORKFLOW_TYPES,
+  type InvestigationInput,
   type InvestigationMemo,
   type TailInput,
   type TailSettings,
   type TailStateView,
+  type WindowClosed,
+  type WindowFacts,
+  type WindowRepeats,
 } from '../api';
 import type { Wake } from '../domain/auditRow';
 import * as costLadder from '../domain/costLadder';
 import * as debounce from '../domain/debounce';
+import { flappingNow } from '../domain/flapping';
 import { investigationCard } from '../domain/investigationCard';
+import * as storm from '../domain/storm';
+import { stormDigestMessage } from '../domain/stormDigest';
 import type { ReadBatch } from '../domain/tailTypes';
-import { probeInvestigationWorkflow } from './investigation';
+import * as windowBatch from '../domain/windowBatch';
+import { DEFAULT_WINDOW_RULES, type WindowRules } from '../domain/windowBatch';
+import type { probeInvestigationWorkflow } from './investigation';
 import { describeActivityFailure } from './failureReasons';
 import * as metrics from './metrics';
+import { sendStormDigest } from './stormDigest';
 import { initialState, type TailState } from './tailState';
+import { activeSilences, installSilenceHandlers, silencesDetails, takeSilenced } from './tailSilences';
 
 /** Reads per tick before yielding to the timer: a big backlog drains over several ticks. */
 const MAX_READS_PER_TICK = 20;
@@ -60,7 +76,25 @@ function readActivity(waitMs: number) {
   return proxyActivities<Activities>({ startToCloseTimeout: waitMs + 30_000, heartbeatTimeout: '10s', retry: READ_RETRY }).readAuditLog;
 }
 
-type Dispatch = debounce.Dispatch<Wake>;
+type Dispatch = windowBatch.Dispatch<Wake>;
+
+/**
+ * Commands the tail has issued and the server has not acknowledged yet:
+ * child starts (by workflow ID, so a signal to a window opened in the same
+ * read waits for its start) and signals. Settled before continue-as-new.
+ */
+interface InFlight {
+  all: Set<Promise<void>>;
+  starts: Map<string, Promise<void>>;
+}
+
+function rulesOf(settings: TailSettings): WindowRules {
+  return settings.windowRules ?? DEFAULT_WINDOW_RULES;
+}
+
+function foldPolicyOf(settings: TailSettings): debounce.FoldPolicy {
+  return { ...settings.debounce, minWakes: rulesOf(settings).minWakes.wakes };
+}
 
 /**
  * Tails the audit log forever: tail → parse → debounce → investigate.
@@ -71,7 +105,11 @@ export async function probeTailWorkflow(input: TailInput<TailState>): Promise<vo
   const state: TailState = input.state ?? initialState();
 
   setHandler(getStateQuery, () => view(state, settings));
-  setHandler(resetDebounceSignal, (scope) => resetDebounce(state, scope));
+  // Child starts and signals the server has not acknowledged yet: settled before continue-as-new.
+  const inFlight: InFlight = { all: new Set(), starts: new Map() };
+  setHandler(resetDebounceSignal, (scope) => resetDebounce(state, scope, inFlight));
+  installSilenceHandlers(state, () => setCurrentDetails(silencesDetails(state, Date.now())));
+  setCurrentDetails(silencesDetails(state, Date.now()));
   setHandler(recordSpendSignal, (report) => {
     state.spend = costLadder.settle(state.spend, report);
   });
@@ -92,19 +130,20 @@ export async function probeTailWorkflow(input: TailInput<TailState>): Promise<vo
   // Started with settings the update's validator refused (update-with-start): idle until good ones arrive.
   if (settingsProblem(settings)) await condition(() => settingsProblem(settings) === undefined);
 
-  // Child starts the server has not acknowledged yet: settled before continue-as-new so they are counted.
-  const pendingStarts = new Set<Promise<void>>();
   // The first read of a run does not wait: it stamps the cursor or catches up at once.
   let waitMs = 0;
   for (;;) {
-    const readFailed = await tick(state, () => settings, waitMs, pendingStarts);
+    const readFailed = await tick(state, () => settings, waitMs, inFlight);
+    await sendDueDigest(state);
     if (historyIsLong(settings)) {
-      await Promise.all(pendingStarts);
+      await Promise.all(inFlight.all);
       await condition(allHandlersFinished);
       state.counters.continuedAsNew += 1;
       await continueAsNew<typeof probeTailWorkflow>({ settings, state });
     }
-    const pollMs = settings.pollSeconds * 1000;
+    // A storm digest waiting out its pacing bounds the wait, so its newest revision goes out on time.
+    const digestDue = storm.digestDueInMs(state.storm, Date.now());
+    const pollMs = Math.max(1, Math.min(settings.pollSeconds * 1000, digestDue ?? Infinity));
     // After a failed read, a plain sleep: a file that cannot be read must not turn the wait into a busy loop.
     if (!readFailed && settings.waitForGrowth) {
       waitMs = pollMs;
@@ -115,16 +154,27 @@ export async function probeTailWorkflow(input: TailInput<TailState>): Promise<vo
   }
 }
 
+/** The storm digest's newest revision, when its pacing allows (DIGEST_MIN_INTERVAL_MS after the last). */
+async function sendDueDigest(state: TailState): Promise<void> {
+  const active = state.storm.active;
+  if (!active || storm.digestDueInMs(state.storm, Date.now()) !== 0) return;
+  const revision = storm.nextRevision(active);
+  await sendStormDigest(active.key, revision, stormDigestMessage(active));
+  state.storm = storm.digestSent(state.storm, revision, Date.now());
+}
+
 /** Reads until caught up (at most MAX_READS_PER_TICK reads); true when a read failed. */
-async function tick(state: TailState, currentSettings: () => TailSettings, waitMs: number, pendingStarts: Set<Promise<void>>): Promise<boolean> {
+async function tick(state: TailState, currentSettings: () => TailSettings, waitMs: number, inFlight: InFlight): Promise<boolean> {
   for (let read = 0; read < MAX_READS_PER_TICK; read++) {
     const batch = await readNewRows(state, currentSettings, read === 0 ? waitMs : 0);
     if (batch === 'failed') return true;
     if (batch === 'read again') continue;
     // New settings may have arrived by signal while the read waited: decide with those.
     const settings = currentSettings();
-    const dispatches = debounceWakes(state, settings, batch);
-    await startInvestigations(state, settings, dispatches, pendingStarts);
+    const decision = decideWindows(state, settings, batch);
+    await startInvestigations(state, settings, decision.dispatches, inFlight);
+    tellInvestigations(state, decision, inFlight);
+    await sendDueDigest(state);
     if (batch.caughtUp || historyIsLong(settings)) return false;
   }
   return false;
@@ -141,7 +191,8 @@ async function readNewRows(state: TailState, currentSettings: () => TailSettings
   let batch: ReadBatch;
   try {
     const wait = state.cursor ? waitMs : 0;
-    const request = { path: settings.auditLogPath, cursor: state.cursor, replayFromStart: settings.replayFromStart, foldRepeatsUnder: settings.debounce };
+    const watchProbes = [...new Set(Object.values(state.windows).map((window) => window.probe))].sort();
+    const request = { path: settings.auditLogPath, cursor: state.cursor, replayFromStart: settings.replayFromStart, foldRepeatsUnder: foldPolicyOf(settings), watchProbes };
     batch = await readActivity(wait)(wait > 0 ? { ...request, waitMs: wait } : request);
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
@@ -160,7 +211,7 @@ async function readNewRows(state: TailState, currentSettings: () => TailSettings
     log.warn('audit log read failed; skipping this cycle', { error: state.lastReadError });
     return 'failed';
   }
-  if (batch.repeats.length > 0 && !debounce.samePolicy(settings.debounce, currentSettings().debounce)) {
+  if (batch.repeats.length > 0 && !debounce.samePolicy(foldPolicyOf(settings), foldPolicyOf(currentSettings()))) {
     log.info('debounce settings changed during the read; reading those rows again');
     return 'read again';
   }
@@ -184,12 +235,63 @@ function repeatCount(batch: ReadBatch): number {
   return batch.repeats.reduce((sum, repeat) => sum + repeat.count, 0);
 }
 
-/** debounce: the whole read decided on the workflow's deterministic clock (Date.now() is replay-safe here). */
-function debounceWakes(state: TailState, settings: TailSettings, batch: ReadBatch): Dispatch[] {
-  const { windows, dispatches, debounced } = debounce.applyBatch(state.windows, batch, Date.now(), settings.debounce);
-  state.windows = windows;
-  for (const pair of debounced) countDebounced(pair, pair.wakes, state);
-  return dispatches;
+/** The windows' rules: the whole read decided on the workflow's deterministic clock (Date.now() is replay-safe here). */
+function decideWindows(state: TailState, settings: TailSettings, read: ReadBatch): windowBatch.BatchDecision<Wake> {
+  // Silenced wakes go no further: counted, never investigated, no window opened or counted on.
+  const { batch, silenced, pruned } = takeSilenced(state, read, Date.now());
+  state.counters.silenced += silenced;
+  if (pruned) setCurrentDetails(silencesDetails(state, Date.now()));
+  const decision = windowBatch.decideBatch(state, batch, {
+    nowMs: Date.now(),
+    debounce: settings.debounce,
+    rules: rulesOf(settings),
+    tailWorkflowId: workflowInfo().workflowId,
+  });
+  const stormsBefore = state.storm.storms;
+  Object.assign(state, decision.state);
+  for (const pair of decision.debounced) countDebounced(pair, pair.wakes, state);
+  state.counters.held += decision.held;
+  state.counters.recovered += decision.recovered.length;
+  state.counters.flappingWindows += decision.dispatches.filter((d) => d.window?.flapping).length;
+  state.counters.storms += state.storm.storms - stormsBefore;
+  if (state.storm.storms > stormsBefore) log.warn('storm: many windows opened at once; sending one digest', { digestKey: state.storm.active?.key, pairs: state.storm.active?.pairs.length });
+  for (const { window, by } of decision.recovered) log.info('window closed: probe recovered', { probe: window.probe, category: window.category, windowKey: window.windowKey, by });
+  return decision;
+}
+
+/**
+ * The investigations hear what happened to their windows: the debounced
+ * wakes so far (one signal per window per read), and an early close.
+ */
+function tellInvestigations(state: TailState, decision: windowBatch.BatchDecision<Wake>, inFlight: InFlight): void {
+  for (const seen of decision.repeats) {
+    signalWindow(state, inFlight, investigationWorkflowId(seen.probe, seen.category, seen.windowKey), (id) =>
+      getExternalWorkflowHandle(id).signal(windowRepeatsSignal, { wakes: seen.wakes, lastSeenAtMs: seen.lastSeenAtMs } satisfies WindowRepeats),
+    );
+  }
+  const atMs = Date.now();
+  for (const { window, by } of decision.recovered) {
+    signalWindow(state, inFlight, investigationWorkflowId(window.probe, window.category, window.windowKey), (id) =>
+      getExternalWorkflowHandle(id).signal(windowClosedSignal, { reason: 'recovered', atMs, by } satisfies WindowClosed),
+    );
+  }
+}
+
+/**
+ * One signal to a window's investigation, after its start if that is still
+ * in flight. Not awaited: the tail reads on. An investigation that already
+ * ended (its window's signal came too late) is counted, never an error.
+ */
+function signalWindow(state: TailState, inFlight: InFlight, workflowId: string, send: (workflowId: string) => Promise<void>): void {
+  const started = inFlight.starts.get(workflowId) ?? Promise.resolve();
+  const signal = started
+    .then(() => send(workflowId))
+    .catch((err: unknown) => {
+      state.counters.signalsUndelivered += 1;
+      log.info('window signal not delivered: the investigation is not running', { workflowId, error: err instanceof Error ? err.message : String(err) });
+    });
+  inFlight.all.add(signal);
+  void signal.then(() => inFlight.all.delete(signal));
 }
 
 function countDebounced(pair: { probe: string; category: string }, wakes: number, state: TailState): void {
@@ -206,16 +308,26 @@ function countDebounced(pair: { probe: string; category: string }, wakes: number
  * under a storm those acknowledgements reach the tail one by one, and waiting
  * for them held the next read back for tens of seconds.
  */
-async function startInvestigations(state: TailState, settings: TailSettings, dispatches: Dispatch[], pendingStarts: Set<Promise<void>>): Promise<void> {
+async function startInvestigations(state: TailState, settings: TailSettings, dispatches: Dispatch[], inFlight: InFlight): Promise<void> {
   if (dispatches.length === 0) return;
-  const starts = dispatches.map(async ({ wake, windowKey }) => {
+  const starts = dispatches.map(async ({ wake, windowKey, window }) => {
     const workflowId = investigationWorkflowId(wake.probe, wake.category, windowKey);
     const spend = reserveSpend(state, settings);
     const card = investigationCard(wake);
+    // The investigation lives for its window (`window`); until the investigation's input names it, it is passed alongside.
+    const input: InvestigationInput & { window?: WindowFacts } = {
+      wake,
+      windowKey,
+      maxTurns: settings.investigation.maxTurns,
+      turnTimeoutSeconds: settings.investigation.turnTimeoutSeconds,
+      spend,
+      ...(window ? { window } : {}),
+    };
     try {
-      await startChild(probeInvestigationWorkflow, {
+      // By type name: the tail needs the investigation's contract, not its code.
+      await startChild<typeof probeInvestigationWorkflow>(WORKFLOW_TYPES.investigation, {
         workflowId,
-        args: [{ wake, windowKey, maxTurns: settings.investigation.maxTurns, turnTimeoutSeconds: settings.investigation.turnTimeoutSeconds, spend }],
+        args: [input],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         staticSummary: card.summary,
@@ -238,11 +350,17 @@ async function startInvestigations(state: TailState, settings: TailSettings, dis
       log.info('investigation already exists for this window; counted as debounced', { workflowId });
     }
   });
-  for (const start of starts) {
-    pendingStarts.add(start);
+  starts.forEach((start, index) => {
+    const { wake, windowKey } = dispatches[index]!;
+    const workflowId = investigationWorkflowId(wake.probe, wake.category, windowKey);
+    inFlight.all.add(start);
+    inFlight.starts.set(workflowId, start);
     // A start failing with anything but "already started" is a bug and must fail the workflow task, as before.
-    void start.then(() => pendingStarts.delete(start));
-  }
+    void start.then(() => {
+      inFlight.all.delete(start);
+      if (inFlight.starts.get(workflowId) === start) inFlight.starts.delete(workflowId);
+    });
+  });
 }
 
 /** cost ladder: reserve today's budget for one investigation, or halt it (it then DMs `cost_ladder_halted`). */
@@ -258,15 +376,23 @@ function reserveSpend(state: TailState, settings: TailSettings): costLadder.Rese
   return reservation;
 }
 
-function resetDebounce(state: TailState, input: unknown): void {
+/** Clears the windows in scope; their investigations hear `windowClosed` with reason reset. */
+function resetDebounce(state: TailState, input: unknown, inFlight: InFlight): void {
   const parsed = debounce.parseResetScope(input);
   if ('error' in parsed) {
     log.warn('resetDebounce ignored', { problem: parsed.error });
     return;
   }
-  const { table, cleared } = debounce.resetWindows(state.windows, parsed.scope);
-  state.windows = table;
-  log.info('debounce reset', { scope: parsed.scope, cleared });
+  const atMs = Date.now();
+  const { state: next, cleared } = windowBatch.resetScope(state, parsed.scope, atMs);
+  Object.assign(state, next);
+  state.counters.windowsReset += cleared.length;
+  for (const window of cleared) {
+    signalWindow(state, inFlight, investigationWorkflowId(window.probe, window.category, window.windowKey), (id) =>
+      getExternalWorkflowHandle(id).signal(windowClosedSignal, { reason: 'reset', atMs } satisfies WindowClosed),
+    );
+  }
+  log.info('debounce reset', { scope: parsed.scope, cleared: cleared.length });
 }
 
 function historyIsLong(settings: TailSettings): boolean {
@@ -275,6 +401,9 @@ function historyIsLong(settings: TailSettings): boolean {
 }
 
 function view(state: TailState, settings: TailSettings): TailStateView {
+  const rules = rulesOf(settings);
+  const nowMs = Date.now();
+  const active = state.storm.active;
   return {
     cursor: state.cursor,
     windows: Object.values(state.windows).map((w) => ({
@@ -285,10 +414,26 @@ function view(state: TailState, settings: TailSettings): TailStateView {
       openedAt: new Date(w.openedAtMs).toISOString(),
       expiresAt: new Date(w.expiresAtMs).toISOString(),
       debounced: w.debounced,
+      wakes: w.debounced + 1,
+      lastSeenAt: new Date(w.lastSeenAtMs).toISOString(),
+      healthyStreak: w.healthyStreak,
+      ...(w.flapping ? { flapping: w.flapping } : {}),
+      ...(w.buffered ? { buffered: w.buffered } : {}),
+      ...(w.stormKey ? { stormDigestKey: w.stormKey } : {}),
     })),
+    held: Object.values(state.held).map((h) => ({ probe: h.probe, category: h.category, wakes: h.seenAtMs.length, firstSeenAt: new Date(h.seenAtMs[0] ?? nowMs).toISOString() })),
+    flapping: Object.entries(state.flaps).flatMap(([key, record]) => {
+      const facts = flappingNow(record, nowMs, rules.flap);
+      const [probe = key, category = ''] = key.split(':');
+      return facts ? [{ probe, category, ...facts }] : [];
+    }),
+    ...(active
+      ? { storm: { digestKey: active.key, startedAt: new Date(active.startedAtMs).toISOString(), pairs: active.pairs.length, sentRevision: active.sentRevision, pending: active.pending } }
+      : {}),
     counters: state.counters,
-    settings,
+    settings: { ...settings, windowRules: rules },
     spendToday: spendToday(state, settings),
+    silences: activeSilences(state, Date.now()),
     lastReadError: state.lastReadError,
     lastReadInterruption: state.lastReadInterruption,
   };

@@ -70,20 +70,20 @@ function add(holder: SilenceHolder, request: silences.SilenceRequest): { silence
 
 /**
  * Takes the silenced wakes out of one read (decided at `nowMs`, workflow time)
- * and prunes ended silences. The rest goes on to debounce; `silenced` is how
- * many wakes the silences swallowed, `pruned` whether any silence ended.
+ * and prunes ended silences. The rest goes on to the window rules; `silenced`
+ * is how many wakes the silences swallowed, `pruned` whether any silence ended.
  */
-export function takeSilenced<W extends { probe: string; category: string }, R extends { probe: string; category: string; count: number }>(
+export function takeSilenced<B extends silences.SilenceableBatch>(
   holder: SilenceHolder,
-  batch: { wakes: W[]; repeats: R[] },
+  batch: B,
   nowMs: number,
-): { wakes: W[]; repeats: R[]; silenced: number; pruned: boolean } {
-  const { wakes, repeats, silenced } = silences.partitionSilenced(holder.silences, batch, nowMs);
-  for (const pair of silenced) log.info('wakes silenced', { ...pair });
+): { batch: B; silenced: number; pruned: boolean } {
+  const result = silences.partitionSilenced(holder.silences, batch, nowMs);
+  for (const pair of result.silenced) log.info('wakes silenced', { ...pair });
   const pruned = silences.pruneSilences(holder.silences, nowMs);
   const changed = pruned !== holder.silences;
   holder.silences = pruned;
-  return { wakes, repeats, silenced: silenced.reduce((sum, pair) => sum + pair.wakes, 0), pruned: changed };
+  return { batch: result.batch, silenced: result.silenced.reduce((sum, pair) => sum + pair.wakes, 0), pruned: changed };
 }
 
 /** Active silences for getState, oldest first. */

@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFil
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readAuditBatch, type ReadLimits } from '../../src/activities/auditFile';
-import type { AuditCursor } from '../../src/domain/tailTypes';
+import type { AuditCursor, ReadBatch } from '../../src/domain/tailTypes';
 import { fixtureText } from '../support/fixtures';
 
 const sample = fixtureText('audit-sample.jsonl');
@@ -157,5 +157,43 @@ describe('readAuditBatch', () => {
     const batch = await read(start.cursor);
     expect(batch.badRows).toHaveLength(1);
     expect(batch.wakes.map((w) => w.wakeId)).toEqual(['ok']);
+  });
+});
+
+describe('readAuditBatch + readAuditLog: health rows for the tail', () => {
+  const result = (probe: string, status: string) => `{"ts":"2026-11-23T10:15:03.000Z","event":"probe.result","probe":"${probe}","status":"${status}"}\n`;
+  const recoveredRow = (probe: string, category?: string) =>
+    JSON.stringify({ ts: '2026-11-23T10:15:04.000Z', event: 'probe.recovered', probe, ...(category ? { issue_category: category } : {}) }) + '\n';
+
+  it('returns every result and recovered row in file order among the wakes', async () => {
+    writeFileSync(file, result('fly', 'unhealthy') + wakeRow('a') + result('fly', 'healthy') + recoveredRow('fly', 'auth') + recoveredRow('pg') + wakeRow('b'));
+    const batch = await read({ inode: 0, offset: 0 });
+    expect(batch.wakes.map((w) => w.wakeId)).toEqual(['a', 'b']);
+    expect(batch.health).toEqual([
+      { kind: 'result', probe: 'fly', status: 'unhealthy', count: 1, beforeWake: 0 },
+      { kind: 'result', probe: 'fly', status: 'healthy', count: 1, beforeWake: 1 },
+      { kind: 'recovered', probe: 'fly', category: 'auth', count: 1, beforeWake: 1 },
+      { kind: 'recovered', probe: 'pg', count: 1, beforeWake: 1 },
+    ]);
+  });
+
+  it('the activity keeps only watched probes (and probes woken earlier in the read), folds runs, and never folds a wake across a healthy row', async () => {
+    const { createReadAuditLog } = await import('../../src/activities/readAuditLog');
+    const { MockActivityEnvironment } = await import('@temporalio/testing');
+    const chatty = Array.from({ length: 50 }, () => result('doppler', 'healthy')).join('');
+    writeFileSync(file, chatty + wakeRow('a') + wakeRow('a2') + result('fly', 'healthy') + result('fly', 'healthy') + wakeRow('a3') + result('pg', 'healthy'));
+    const batch: ReadBatch = await new MockActivityEnvironment().run(createReadAuditLog(), {
+      path: file,
+      cursor: { inode: 0, offset: 0 },
+      replayFromStart: false,
+      foldRepeatsUnder: { windowSeconds: 600, bypassCritical: false, minWakes: 1 },
+      watchProbes: ['doppler'],
+    });
+    expect(batch.wakes.map((w) => w.wakeId)).toEqual(['a', 'a3']);
+    expect(batch.repeats).toEqual([{ probe: 'fly', category: 'auth', severity: 'critical', count: 1, afterWake: 0 }]);
+    expect(batch.health).toEqual([
+      { kind: 'result', probe: 'doppler', status: 'healthy', count: 50, beforeWake: 0 },
+      { kind: 'result', probe: 'fly', status: 'healthy', count: 2, beforeWake: 1 },
+    ]);
   });
 });

@@ -94,4 +94,13 @@ describe('other rows', () => {
     const line = '{"ts":"2026-11-23T10:20:04.000Z","event":"probe.wake_requested","probe":"fly","issue_category":"auth","severity":"info","envelope":{"enabled":true}}';
     expect(parse(line)).toMatchObject({ kind: 'bad', reason: expect.stringMatching(/envelope\.fix_name/) });
   });
+
+  it('reads a probe.recovered row, with or without a category, and rejects a bad one', () => {
+    expect(parse('{"ts":"2026-11-23T10:14:58.004Z","event":"probe.recovered","probe":"fly","issue_category":"auth"}')).toEqual({
+      kind: 'recovered',
+      recovered: { ts: '2026-11-23T10:14:58.004Z', event: 'probe.recovered', probe: 'fly', issue_category: 'auth' },
+    });
+    expect(parse('{"ts":"2026-11-23T10:14:58.004Z","event":"probe.recovered","probe":"fly"}').kind).toBe('recovered');
+    expect(parse('{"ts":"2026-11-23T10:14:58.004Z","event":"probe.recovered","probe":"fly:x"}').kind).toBe('bad');
+  });
 });

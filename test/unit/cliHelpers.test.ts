@@ -1,3 +1,4 @@
+import { DEFAULT_WINDOW_RULES } from '../../src/domain/windowBatch';
 import { renderState } from '../../src/cli/commands/status';
 import { visibilityQuery } from '../../src/cli/commands/investigations';
 import { CliError } from '../../src/cli/context';
@@ -65,7 +66,9 @@ describe('status: spend line', () => {
   const state = {
     cursor: { inode: 1, offset: 10 },
     windows: [],
-    counters: { rowsRead: 0, wakes: 0, investigationsStarted: 0, debounced: 0, silenced: 0, badRows: 0, readErrors: 0, readsInterrupted: 0, restarts: 0, restartsByReason: {}, rowsFromRotatedFile: 0, continuedAsNew: 0 },
+    held: [],
+    flapping: [],
+    counters: { rowsRead: 0, wakes: 0, investigationsStarted: 0, debounced: 0, silenced: 0, badRows: 0, readErrors: 0, readsInterrupted: 0, restarts: 0, restartsByReason: {}, rowsFromRotatedFile: 0, continuedAsNew: 0, recovered: 0, windowsReset: 0, held: 0, flappingWindows: 0, storms: 0, signalsUndelivered: 0 },
     settings: {
       auditLogPath: '/a.jsonl',
       pollSeconds: 30,
@@ -75,6 +78,7 @@ describe('status: spend line', () => {
       historyEventLimit: 5000,
       waitForGrowth: true,
       investigation: { maxTurns: 4, dailyBudgetUsd: 5, reserveUsd: 0.036 },
+      windowRules: DEFAULT_WINDOW_RULES,
     },
     spendToday: { day: '2026-11-29', spentUsd: 0.0123, reservedUsd: 0.072, halted: 2, budgetUsd: 5 },
     silences: [] as TailStateView['silences'],

@@ -173,3 +173,47 @@ describe('loadConfig: PROBE_WAKE_WAIT_FOR_GROWTH', () => {
     expect(problems({ PROBE_WAKE_WAIT_FOR_GROWTH: 'maybe' }).join('\n')).toMatch(/PROBE_WAKE_WAIT_FOR_GROWTH="maybe"/);
   });
 });
+
+describe('loadConfig: window rules (recovery, flapping, min-wakes, storms)', () => {
+  it('has the documented defaults', () => {
+    expect(load({}).windowRules).toEqual({
+      recoveryConfirmations: 2,
+      flap: { windows: 3, periodSeconds: 7200, maxWindowSeconds: 21600 },
+      minWakes: { wakes: 1, withinSeconds: 300 },
+      storm: { threshold: 5, groupSeconds: 10 },
+    });
+  });
+
+  it('reads every variable', () => {
+    const env = {
+      PROBE_RECOVERY_CONFIRMATIONS: '3',
+      PROBE_FLAP_WINDOWS: '0',
+      PROBE_FLAP_PERIOD_SECONDS: '3600',
+      PROBE_FLAP_MAX_WINDOW_SECONDS: '7200',
+      PROBE_WAKE_MIN_WAKES: '2',
+      PROBE_WAKE_MIN_WAKES_SECONDS: '60',
+      PROBE_STORM_THRESHOLD: '20',
+      PROBE_STORM_GROUP_SECONDS: '30',
+    };
+    expect(load(env).windowRules).toEqual({
+      recoveryConfirmations: 3,
+      flap: { windows: 0, periodSeconds: 3600, maxWindowSeconds: 7200 },
+      minWakes: { wakes: 2, withinSeconds: 60 },
+      storm: { threshold: 20, groupSeconds: 30 },
+    });
+  });
+
+  it.each([
+    ['PROBE_RECOVERY_CONFIRMATIONS', '0', /PROBE_RECOVERY_CONFIRMATIONS="0": must be an integer from 1 to 100/],
+    ['PROBE_RECOVERY_CONFIRMATIONS', '1.5', /must be an integer/],
+    ['PROBE_FLAP_WINDOWS', '1', /PROBE_FLAP_WINDOWS="1": must be 0 \(off\) or at least 2/],
+    ['PROBE_FLAP_PERIOD_SECONDS', '2h', /PROBE_FLAP_PERIOD_SECONDS="2h": must be a number/],
+    ['PROBE_FLAP_MAX_WINDOW_SECONDS', '-1', /PROBE_FLAP_MAX_WINDOW_SECONDS/],
+    ['PROBE_WAKE_MIN_WAKES', '0', /PROBE_WAKE_MIN_WAKES="0"/],
+    ['PROBE_WAKE_MIN_WAKES_SECONDS', 'abc', /PROBE_WAKE_MIN_WAKES_SECONDS="abc"/],
+    ['PROBE_STORM_THRESHOLD', 'many', /PROBE_STORM_THRESHOLD="many"/],
+    ['PROBE_STORM_GROUP_SECONDS', '0', /PROBE_STORM_GROUP_SECONDS="0"/],
+  ])('stops start-up on %s=%s, naming it', (name, value, problem) => {
+    expect(problems({ [name]: value }).join('\n')).toMatch(problem);
+  });
+});

@@ -1,5 +1,13 @@
-import { applyBatch, countDebounced, decide, foldRepeats, pairKey, parseResetScope, pruneExpired, resetWindows, stampWindow, type DebouncePolicy, type WakeKey, type WindowTable } from '../../src/domain/debounce';
+import { countDebounced, decide, foldRepeats, pairKey, parseResetScope, pruneExpired, resetWindows, stampWindow, type DebouncePolicy, type WakeKey, type WindowTable } from '../../src/domain/debounce';
 import { investigationWorkflowId } from '../../src/api';
+import { decideBatch, DEFAULT_WINDOW_RULES, initialWindowState } from '../../src/domain/windowBatch';
+import type { RepeatCount } from '../../src/domain/debounce';
+
+/** The plain-debounce part of decideBatch (no health rows; the other rules at their defaults do nothing here). */
+function applyBatch(windows: WindowTable, batch: { wakes: WakeKey[]; repeats: RepeatCount[] }, nowMs: number, p: DebouncePolicy) {
+  const decision = decideBatch({ ...initialWindowState(), windows }, { ...batch, health: [] }, { nowMs, debounce: p, rules: DEFAULT_WINDOW_RULES, tailWorkflowId: 'probe-tail' });
+  return { windows: decision.state.windows, dispatches: decision.dispatches.map(({ wake, windowKey }) => ({ wake, windowKey })), debounced: decision.debounced };
+}
 
 const policy: DebouncePolicy = { windowSeconds: 600, bypassCritical: false };
 const wake = (wakeId: string, probe = 'fly', category = 'auth', severity: WakeKey['severity'] = 'warning'): WakeKey => ({ wakeId, probe, category, severity });
@@ -194,9 +202,9 @@ describe('foldRepeats', () => {
     expect(foldRepeats(wakes, policy)).toEqual({
       kept: [wakes[0], wakes[1]],
       repeats: [
-        { probe: 'fly', category: 'auth', severity: 'warning', count: 2 },
-        { probe: 'fly', category: 'auth', severity: 'critical', count: 1 },
-        { probe: 'pg', category: 'auth', severity: 'warning', count: 1 },
+        { probe: 'fly', category: 'auth', severity: 'warning', count: 2, afterWake: 0 },
+        { probe: 'fly', category: 'auth', severity: 'critical', count: 1, afterWake: 0 },
+        { probe: 'pg', category: 'auth', severity: 'warning', count: 1, afterWake: 1 },
       ],
     });
     expect(foldRepeats(wakes, { ...policy, bypassCritical: true }).kept.map((w) => w.wakeId)).toEqual(['a1', 'b1', 'a2', 'a3']);
@@ -224,7 +232,7 @@ describe('applyBatch (one read decided at one instant)', () => {
     const open = stampWindow({}, wake('old'), 'old', T0 - 60_000, policy);
     const { windows, dispatches, debounced } = applyBatch(
       open,
-      { wakes: [wake('a'), pg('p')], repeats: [{ probe: 'fly', category: 'auth', severity: 'warning', count: 5 }, { probe: 'pg', category: 'lag', severity: 'info', count: 3 }] },
+      { wakes: [wake('a'), pg('p')], repeats: [{ probe: 'fly', category: 'auth', severity: 'warning', count: 5, afterWake: 0 }, { probe: 'pg', category: 'lag', severity: 'info', count: 3, afterWake: 1 }] },
       T0,
       policy,
     );

@@ -198,22 +198,41 @@ describe('partitionSilenced', () => {
     const table = added(emptySilences(), request({ probe: 'fly', category: undefined })).table;
     const batch = {
       wakes: [wake('a'), wake('b', 'doppler'), wake('c', 'fly', 'quota')],
-      repeats: [{ probe: 'fly', category: 'auth', count: 4 }, { probe: 'doppler', category: 'auth', count: 2 }],
+      repeats: [{ probe: 'fly', category: 'auth', count: 4, afterWake: 0 }, { probe: 'doppler', category: 'auth', count: 2, afterWake: 1 }],
+      health: [],
+      caughtUp: true,
     };
-    const result = partitionSilenced(table, batch, T0);
-    expect(result.wakes.map((w) => w.wakeId)).toEqual(['b']);
-    expect(result.repeats).toEqual([{ probe: 'doppler', category: 'auth', count: 2 }]);
-    expect(result.silenced).toEqual([
+    const { batch: left, silenced } = partitionSilenced(table, batch, T0);
+    expect(left.wakes.map((w) => w.wakeId)).toEqual(['b']);
+    expect(left.repeats).toEqual([{ probe: 'doppler', category: 'auth', count: 2, afterWake: 0 }]);
+    expect(left.caughtUp).toBe(true);
+    expect(silenced).toEqual([
       { probe: 'fly', category: 'auth', wakes: 5, silenceId: 's-1' },
       { probe: 'fly', category: 'quota', wakes: 1, silenceId: 's-1' },
     ]);
   });
 
+  it('keeps repeats and health rows where they were among the wakes that remain', () => {
+    const table = added(emptySilences(), request({ probe: 'fly', category: 'auth' })).table;
+    // File order: h0, fly(a), h1, pg(b), fly(c), h2, doppler(d), h3; repeats of pg after b and of doppler after d.
+    const batch = {
+      wakes: [wake('a'), wake('b', 'pg'), wake('c'), wake('d', 'doppler')],
+      repeats: [{ probe: 'pg', category: 'auth', count: 2, afterWake: 1 }, { probe: 'fly', category: 'auth', count: 3, afterWake: 2 }, { probe: 'doppler', category: 'auth', count: 1, afterWake: 3 }],
+      health: [{ id: 'h0', beforeWake: 0 }, { id: 'h1', beforeWake: 1 }, { id: 'h2', beforeWake: 3 }, { id: 'h3', beforeWake: 4 }],
+    };
+    const { batch: left, silenced } = partitionSilenced(table, batch, T0);
+    // Remaining file order: h0, h1, pg(b), h2, doppler(d), h3.
+    expect(left.wakes.map((w) => w.wakeId)).toEqual(['b', 'd']);
+    expect(left.repeats.map((r) => [r.probe, r.afterWake])).toEqual([['pg', 0], ['doppler', 1]]);
+    expect(left.health.map((h) => [h.id, h.beforeWake])).toEqual([['h0', 0], ['h1', 0], ['h2', 1], ['h3', 2]]);
+    expect(silenced).toEqual([{ probe: 'fly', category: 'auth', wakes: 5, silenceId: 's-1' }]);
+  });
+
   it('leaves the batch alone once the silence has expired, and with no silences', () => {
     const table = added(emptySilences(), request({ forSeconds: 60 })).table;
     const batch = { wakes: [wake('a')], repeats: [] };
-    expect(partitionSilenced(table, batch, T0 + 60_000)).toEqual({ ...batch, silenced: [] });
-    expect(partitionSilenced(emptySilences(), batch, T0).wakes).toBe(batch.wakes);
+    expect(partitionSilenced(table, batch, T0 + 60_000)).toEqual({ batch, silenced: [] });
+    expect(partitionSilenced(emptySilences(), batch, T0).batch).toBe(batch);
   });
 });
 

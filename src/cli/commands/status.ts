@@ -38,6 +38,7 @@ export function renderState(state: TailStateView, where: string): string {
     `  cursor          ${cursor ? `offset ${cursor.offset} (inode ${cursor.inode})` : 'not stamped yet (first read pending)'}`,
     `  poll            every ${settings.pollSeconds} s`,
     `  debounce        ${settings.debounce.windowSeconds === 0 ? 'off' : `${settings.debounce.windowSeconds} s`}${settings.debounce.bypassCritical ? ', critical wakes bypass' : ''}`,
+    `  window rules    ${describeRules(settings.windowRules)}`,
   ];
   lines.push(`  spend today     ${describeSpend(state.spendToday)}`);
   if (state.lastReadError) lines.push(`  last read error ${state.lastReadError}`);
@@ -46,8 +47,25 @@ export function renderState(state: TailStateView, where: string): string {
     '',
     'Counters',
     formatTable(
-      ['rows read', 'wakes', 'investigations', 'debounced', 'silenced', 'bad rows', 'read errors', 'restarts', 'continued-as-new'],
-      [[counters.rowsRead, counters.wakes, counters.investigationsStarted, counters.debounced, counters.silenced, counters.badRows, counters.readErrors, counters.restarts, counters.continuedAsNew].map(String)],
+      ['rows read', 'wakes', 'investigations', 'debounced', 'silenced', 'held', 'recovered', 'reset', 'flapping', 'storms', 'bad rows', 'read errors', 'restarts', 'continued-as-new'],
+      [
+        [
+          counters.rowsRead,
+          counters.wakes,
+          counters.investigationsStarted,
+          counters.debounced,
+          counters.silenced,
+          counters.held,
+          counters.recovered,
+          counters.windowsReset,
+          counters.flappingWindows,
+          counters.storms,
+          counters.badRows,
+          counters.readErrors,
+          counters.restarts,
+          counters.continuedAsNew,
+        ].map(String),
+      ],
     ).replace(/^/gm, '  '),
     '',
   );
@@ -57,10 +75,39 @@ export function renderState(state: TailStateView, where: string): string {
     lines.push(
       `Open debounce windows (${state.windows.length})`,
       formatTable(
-        ['probe', 'category', 'opened', 'expires', 'debounced', 'investigation'],
-        state.windows.map((w) => [w.probe, w.category, w.openedAt, w.expiresAt, String(w.debounced), w.investigationWorkflowId]),
+        ['probe', 'category', 'opened', 'expires', 'wakes', 'last seen', 'healthy', 'flapping', 'buffered', 'investigation'],
+        state.windows.map((w) => [
+          w.probe,
+          w.category,
+          w.openedAt,
+          w.expiresAt,
+          String(w.wakes),
+          w.lastSeenAt,
+          String(w.healthyStreak),
+          w.flapping ? `${w.flapping.windows} windows in ${describeSeconds(w.flapping.periodSeconds)}` : '-',
+          w.buffered ? `${w.buffered.wakes} wakes in ${describeSeconds(w.buffered.seconds)}` : '-',
+          w.investigationWorkflowId,
+        ]),
       ).replace(/^/gm, '  '),
     );
+  }
+  if (state.held.length > 0) {
+    lines.push(
+      '',
+      `Held wakes, no window yet (${state.held.length})`,
+      formatTable(['probe', 'category', 'wakes', 'first seen'], state.held.map((h) => [h.probe, h.category, String(h.wakes), h.firstSeenAt])).replace(/^/gm, '  '),
+    );
+  }
+  if (state.flapping.length > 0) {
+    lines.push(
+      '',
+      `Flapping pairs (${state.flapping.length})`,
+      formatTable(['probe', 'category', 'windows', 'over'], state.flapping.map((f) => [f.probe, f.category, String(f.windows), describeSeconds(f.periodSeconds)])).replace(/^/gm, '  '),
+    );
+  }
+  if (state.storm) {
+    const s = state.storm;
+    lines.push('', `Storm since ${s.startedAt}: ${s.pairs} pairs, digest ${s.digestKey} (revision ${s.sentRevision} sent${s.pending ? ', more pairs joined since' : ''})`);
   }
   lines.push('', ...silenceLines(state.silences));
   return lines.join('\n');
@@ -69,6 +116,21 @@ export function renderState(state: TailStateView, where: string): string {
 function silenceLines(silences: TailStateView['silences']): string[] {
   if (silences.length === 0) return ['Active silences: none'];
   return [`Active silences (${silences.length})`, renderSilences(silences).replace(/^/gm, '  ')];
+}
+
+function describeRules(rules: TailStateView['settings']['windowRules'] | undefined): string {
+  if (!rules) return 'defaults';
+  const flap = rules.flap.windows === 0 ? 'flapping off' : `flapping at ${rules.flap.windows} windows in ${describeSeconds(rules.flap.periodSeconds)} (up to ${describeSeconds(rules.flap.maxWindowSeconds)})`;
+  const storm = rules.storm.threshold === 0 ? 'storm digest off' : `storm over ${rules.storm.threshold} windows in ${rules.storm.groupSeconds} s`;
+  const held = rules.minWakes.wakes > 1 ? `, opens at ${rules.minWakes.wakes} wakes in ${rules.minWakes.withinSeconds} s` : '';
+  return `recovery after ${rules.recoveryConfirmations} healthy results, ${flap}, ${storm}${held}`;
+}
+
+/** 7200 → "2 h", 90 → "90 s", 1500 → "25 min". */
+export function describeSeconds(seconds: number): string {
+  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds >= 120) return `${Math.round(seconds / 60)} min`;
+  return `${seconds} s`;
 }
 
 /** `$0.0123 spent, $0.0720 held by running investigations, budget $5 (2 halted)` for the UTC day. */
