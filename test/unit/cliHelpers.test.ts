@@ -95,7 +95,7 @@ describe('status: spend line', () => {
     expect(renderState(state, 'probe-tail')).toContain('Active silences: none');
     const silenced = { ...state, counters: { ...state.counters, silenced: 7 }, silences: [{ id: 's-1', probe: 'fly', reason: 'maintenance', createdBy: 'U024BE7LH', createdAtMs: 0, untilMs: Date.parse('2026-11-29T12:00:00Z') }] };
     const text = renderState(silenced, 'probe-tail');
-    expect(text).toMatch(/debounced\s+silenced\s+bad rows/);
+    expect(text).toMatch(/debounced\s+silenced\s+held/);
     expect(text).toMatch(/^  0\s+0\s+0\s+0\s+7\s+0/m);
     expect(text).toContain('Active silences (1)\n  id   scope                 until                     reason       by\n  s-1  fly (every category)  2026-11-29T12:00:00.000Z  maintenance  U024BE7LH');
   });
