@@ -168,6 +168,20 @@ describe('silences on the tail', () => {
     });
   });
 
+  it('a silence on a pair with an open window: its wakes neither count on the window nor extend it', async () => {
+    await withTail(async (h) => {
+      h.append(wakeRow('w-1'));
+      const opened = await pollUntil(h, (s) => s.windows.length === 1 && h.investigated.length === 1, 'the window to open');
+      const window = opened.windows[0]!;
+      await h.handle.executeUpdate(addSilenceUpdate, { args: [request()] });
+      h.append(wakeRow('w-2'), wakeRow('w-3'), wakeRow('d-1', 'doppler'), wakeRow('w-4'));
+      const after = await pollUntil(h, (s) => s.counters.wakes === 5, 'the silenced wakes');
+      expect(after.counters).toMatchObject({ silenced: 3, debounced: 0, investigationsStarted: 2 });
+      expect(after.windows.find((w) => w.probe === 'fly')).toEqual(window);
+      expect(h.investigated).toEqual(['w-1', 'd-1']);
+    });
+  });
+
   it('refuses bad input to the caller, answers a repeat with the first silence, removes by id and refuses an unknown one', async () => {
     await withTail(async (h) => {
       expect(await refusal(h.handle.executeUpdate(addSilenceUpdate, { args: [request({ forSeconds: -60 })] }))).toContain('addSilence refused: the duration must be positive');
