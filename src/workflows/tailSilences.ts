@@ -1,6 +1,7 @@
 import { ApplicationFailure, log, setHandler } from '@temporalio/workflow';
 import { addSilenceUpdate, removeSilenceUpdate, silenceSignal, type Silence } from '../api';
 import * as silences from '../domain/silences';
+import * as metrics from './metrics';
 
 /** Where the tail keeps its silences (a field of its state, carried across continue-as-new). */
 export interface SilenceHolder {
@@ -79,7 +80,10 @@ export function takeSilenced<B extends silences.SilenceableBatch>(
   nowMs: number,
 ): { batch: B; silenced: number; pruned: boolean } {
   const result = silences.partitionSilenced(holder.silences, batch, nowMs);
-  for (const pair of result.silenced) log.info('wakes silenced', { ...pair });
+  for (const pair of result.silenced) {
+    log.info('wakes silenced', { ...pair });
+    metrics.silenced(pair, pair.wakes);
+  }
   const pruned = silences.pruneSilences(holder.silences, nowMs);
   const changed = pruned !== holder.silences;
   holder.silences = pruned;
