@@ -4,9 +4,11 @@
  * signal), against a real dev server, the real worker and tail. Expiry on
  * workflow time is test/workflows/tailSilences.test.ts (time-skipping server).
  */
+import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { resolveTool, TEMPORAL_CLI } from '../../src/runtime/temporalTools';
 import type { Silence, TailStateView } from '../../src/api';
 import { runCli, runCommand, startPipeline, type Pipeline } from '../support/pipeline';
+import { actionsQuery } from '../support/cliActionTarget';
 import { eventually } from '../support/poll';
 
 const json = <T>(text: string): T => JSON.parse(text) as T;
@@ -125,6 +127,38 @@ describe('silences against a running probe-wake', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`probe-wake: cannot ack ${investigation}: no running workflow`);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('approve, decline and ack run operatorAction on the workflow, as the actor, one fresh request each; a workflow without the handler is exit 1', async () => {
+    const taskQueue = 'cli-action-targets';
+    const worker = await Worker.create({
+      connection: p.env.nativeConnection,
+      taskQueue,
+      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../support/cliActionTarget'), logger: new DefaultLogger('WARN') }),
+    });
+    await worker.runUntil(async () => {
+      const target = await p.env.client.workflow.start('actionTargetWorkflow', { taskQueue, workflowId: 'probe-investigation:cli:actions:w-1' });
+      const without = await p.env.client.workflow.start('noActionsWorkflow', { taskQueue, workflowId: 'probe-investigation:cli:actions:w-2' });
+      try {
+        const approved = await cli(['approve', target.workflowId, '--as', 'U024BE7LH']);
+        expect({ code: approved.code, stdout: approved.stdout.trim(), stderr: approved.stderr }).toEqual({ code: 0, stdout: 'fix_approve recorded for U024BE7LH', stderr: '' });
+        const declined = json<{ changed: boolean; requestId: string }>((await cli(['decline', target.workflowId, '--as', 'U024BE7LH', '--json'])).stdout);
+        expect(declined).toMatchObject({ changed: true, action: 'fix_decline', actor: 'U024BE7LH', source: 'cli' });
+        expect((await cli(['ack', target.workflowId, '--as', 'U024BE7LH'])).code).toBe(0);
+        const actions = await target.query(actionsQuery);
+        expect(actions.map((a) => [a.action, a.actor, a.source])).toEqual([['fix_approve', 'U024BE7LH', 'cli'], ['fix_decline', 'U024BE7LH', 'cli'], ['ack', 'U024BE7LH', 'cli']]);
+        // Each run its own request (and Update) ID.
+        expect(new Set(actions.map((a) => a.requestId)).size).toBe(3);
+        for (const action of actions) expect(action.requestId).toMatch(/^cli:[0-9a-f-]{36}$/);
+
+        const refused = await cli(['approve', without.workflowId, '--as', 'U024BE7LH']);
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toContain(`probe-wake: cannot approve ${without.workflowId}: workflow "${without.workflowId}" does not take this update`);
+        expect(refused.stderr).not.toMatch(/\n\s+at /);
+      } finally {
+        await Promise.all([target.terminate('test done'), without.terminate('test done')]);
+      }
+    });
   });
 
   test('temporal workflow update execute --name addSilence / removeSilence, as docs/operations.md shows them', async () => {
