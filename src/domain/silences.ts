@@ -99,7 +99,7 @@ export function silenceRequestProblem(input: unknown): string | undefined {
     r.category === undefined ? undefined : patternProblem(r.category, 'category'),
     durationProblem(r.forSeconds),
     reasonProblem(r.reason),
-    typeof r.createdBy !== 'string' || !/^\S{1,64}$/.test(r.createdBy) ? `createdBy must be 1-${MAX_CREATED_BY_LENGTH} characters without spaces (a Slack user ID, or cli:{login})` : undefined,
+    typeof r.createdBy !== 'string' || !/^\S+$/.test(r.createdBy) || r.createdBy.length > MAX_CREATED_BY_LENGTH ? `createdBy must be 1-${MAX_CREATED_BY_LENGTH} characters without spaces (a Slack user ID, or cli:{login})` : undefined,
     r.requestId !== undefined && (typeof r.requestId !== 'string' || r.requestId.length === 0 || r.requestId.length > MAX_REQUEST_ID_LENGTH)
       ? `requestId must be a string of 1-${MAX_REQUEST_ID_LENGTH} characters`
       : undefined,
