@@ -48,7 +48,7 @@ export function startBaselineLoop(activities: Activities, settings: TailSettings
     } catch (err) {
       finding = { investigated: false, reason: (err as Error).name };
     }
-    const dmSent = await run(activities.postDm, { text: formatDm(wake, finding), key: workflowId, checkFirst: false, checkSinceMs: Date.now() }).then(
+    const dmSent = await run(activities.deliverMessage, { action: 'post', message: { text: formatDm(wake, finding) }, key: workflowId, checkFirst: false, checkSinceMs: Date.now() }).then(
       (result) => result.kind === 'posted',
       () => false,
     );

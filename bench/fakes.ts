@@ -22,7 +22,7 @@ export interface DmArrival {
 
 /**
  * The Slack fake of the tests, reporting each chat.postMessage by the
- * investigation ID in its metadata (the DM's identity; see postDm).
+ * investigation ID in its metadata (the message's identity; see deliverMessage).
  */
 export class BenchSlack extends FakeSlack {
   private seen = 0;
@@ -33,8 +33,8 @@ export class BenchSlack extends FakeSlack {
     const fresh = posts.slice(this.seen);
     this.seen = posts.length;
     return fresh.map((request) => {
-      const metadata = request.body.metadata as { event_payload?: { workflow_id?: string } } | undefined;
-      const workflowId = String(metadata?.event_payload?.workflow_id ?? '');
+      const metadata = request.body.metadata as { event_payload?: { key?: string } } | undefined;
+      const workflowId = String(metadata?.event_payload?.key ?? '');
       // probe-investigation:{probe}:{category}:{windowKey}
       const [, probe = '', category = ''] = workflowId.split(':');
       return { probe, category, workflowId, at: request.at };

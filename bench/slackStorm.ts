@@ -26,7 +26,7 @@ export interface SlackStormResult {
  */
 export async function runSlackStorm(file: string, slack: BenchSlack, pairs: number, deadlineMs: number, progress: (m: string) => void): Promise<SlackStormResult> {
   const rows = Array.from({ length: pairs }, (_, i) => wakeRow(`rl${i}`, 'auth', `rl-w${i}`, i));
-  const ours = () => slack.dms.filter((dm) => String(dm.metadata?.event_payload?.workflow_id ?? '').startsWith('probe-investigation:rl'));
+  const ours = () => slack.dms.filter((dm) => String(dm.metadata?.event_payload?.key ?? '').startsWith('probe-investigation:rl'));
   const limitedBefore = slack.rateLimitedPosts;
   const t0 = Date.now();
   appendFileSync(file, rows.join(''));
@@ -37,7 +37,7 @@ export async function runSlackStorm(file: string, slack: BenchSlack, pairs: numb
     await sleep(200);
     const dms = ours();
     for (const dm of dms.slice(posts)) {
-      const id = String(dm.metadata?.event_payload?.workflow_id);
+      const id = String(dm.metadata?.event_payload?.key);
       if (!firstAt.has(id)) firstAt.set(id, Date.now());
     }
     posts = dms.length;
@@ -49,7 +49,7 @@ export async function runSlackStorm(file: string, slack: BenchSlack, pairs: numb
   }
   await sleep(5_000); // a duplicate would arrive here
   const dms = ours();
-  const distinct = new Set(dms.map((dm) => String(dm.metadata?.event_payload?.workflow_id)));
+  const distinct = new Set(dms.map((dm) => String(dm.metadata?.event_payload?.key)));
   const times = [...firstAt.values()];
   return {
     pairs,

@@ -305,7 +305,7 @@ export interface OutcomeMemo {
   dmReason?: string;
 }
 
-// ── DM outbox: one long-lived workflow per deployment (task queue) that posts the operator's DMs one at a time ──
+// ── DM outbox: one long-lived workflow per deployment (task queue) that delivers the operator's messages one call at a time ──
 
 export const OUTBOX_WORKFLOW_TYPE = WORKFLOW_TYPES.outbox;
 
@@ -314,22 +314,8 @@ export function outboxWorkflowId(taskQueue: string): string {
   return `probe-outbox:${taskQueue}`;
 }
 
-/** One DM to deliver, keyed by the investigation that wrote it. */
-export interface DmRequest {
-  /** The investigation's workflow ID: the DM's identity (Slack metadata, dedup, where the report goes). */
-  key: string;
-  text: string;
-  /** When the investigation asked for delivery (epoch ms, workflow time): lateness is counted from here. */
-  requestedAtMs: number;
-}
-
-/** What the outbox tells the investigation once its DM is settled. */
-export type DmReport =
-  | { key: string; delivered: true; ts: string; channel: string; deliveredAtMs: number; lateMs: number; alreadyPosted: boolean }
-  | { key: string; delivered: false; reason: string; atMs: number };
-
-/** A DM given up on (past the horizon, or refused by Slack for good); `redeliver` sends it again. */
-export interface UndeliveredDm extends DmRequest {
+/** A message given up on (past the horizon, or refused by Slack for good); `redeliver` sends it again. */
+export interface UndeliveredMessage extends OutboxRequest {
   reason: string;
   gaveUpAtMs: number;
   /** An attempt may have reached Slack: redelivery checks the channel before posting. */
@@ -343,19 +329,16 @@ export interface OutboxView {
   /** The head's last failure while it is being retried. */
   retrying?: { key: string; attempts: number; lastReason: string };
   delivered: number;
-  undelivered: UndeliveredDm[];
+  /** Edits Slack took (chat.update) in this run. */
+  edited: number;
+  undelivered: UndeliveredMessage[];
 }
 
-/** From an investigation: deliver this DM (idempotent per key). */
-export const enqueueDmSignal = defineSignal<[DmRequest]>('enqueueDm');
-/** From the outbox to the investigation that asked. */
-export const dmReportSignal = defineSignal<[DmReport]>('dmReport');
-/** From `probe-wake redeliver`: queue every undelivered DM again with a fresh horizon; returns how many. */
+/** From `probe-wake redeliver`: queue every undelivered message again with a fresh horizon; returns how many. */
 export const redeliverUpdate = defineUpdate<{ requeued: number }, []>('redeliver');
 export const getOutboxQuery = defineQuery<OutboxView>('getOutbox');
 
 // ── Slack messages through the outbox (issue 13; owner: outbox) ──────────────
-// Replaces DmRequest / DmReport / enqueueDm / dmReport once the outbox speaks it.
 
 /** A message as Slack takes it: `text` is the notification fallback, `blocks` the Block Kit layout. */
 export interface SlackMessage {
@@ -363,11 +346,17 @@ export interface SlackMessage {
   blocks?: Array<Record<string, unknown>>;
 }
 
+/** Where Slack holds a message. */
+export interface SlackLocation {
+  channel: string;
+  ts: string;
+}
+
 /**
  * One message in the operator's DM, keyed. Revision 0 posts it; a higher
  * revision replaces its content (chat.update once posted; the queued post's
  * content while it still waits; the listed content while undelivered). A
- * repeated key and revision changes nothing.
+ * repeated key and revision, or an older revision, changes nothing.
  */
 export interface OutboxRequest {
   /** Unique per deployment; stamped on the Slack message as metadata (the look-up before a re-post finds it by this). */
@@ -376,6 +365,10 @@ export interface OutboxRequest {
   message: SlackMessage;
   /** Post as a reply in the thread of the message with this key (revision 0 only). */
   threadOf?: string;
+  /** Where `threadOf`'s message is, when the requester knows (its own report): needs no record in the outbox. */
+  parent?: SlackLocation;
+  /** Revision > 0: where Slack holds this key's message, when the requester knows (its own report). */
+  posted?: SlackLocation;
   /** Ahead of everything queued (the storm digest): the operator must see it first. */
   urgent?: boolean;
   /** The workflow told when Slack holds this revision, or when it is given up; absent: nobody. */
@@ -384,6 +377,7 @@ export interface OutboxRequest {
   requestedAtMs: number;
 }
 
+/** `revision`: the revision Slack now holds (delivered), or the one given up. */
 export type OutboxReport =
   | { key: string; revision: number; delivered: true; channel: string; ts: string; deliveredAtMs: number; lateMs: number; alreadyPosted: boolean }
   | { key: string; revision: number; delivered: false; reason: string; atMs: number };
@@ -393,7 +387,9 @@ export function threadReplyKey(investigationId: string, reply: string): string {
   return `${investigationId}#${reply}`;
 }
 
+/** To the outbox: deliver this revision of this message (idempotent per key and revision). */
 export const enqueueMessageSignal = defineSignal<[OutboxRequest]>('enqueueMessage');
+/** From the outbox to the request's `reportTo`. */
 export const messageReportSignal = defineSignal<[OutboxReport]>('messageReport');
 
 // ── Tail → investigation: the window's life (issue 13; owner: tail) ─────────
@@ -467,6 +463,6 @@ export const removeSilenceUpdate = defineUpdate<Silence, [{ id: string }]>('remo
 export const silenceSignal = defineSignal<[unknown]>('silence');
 
 /** Every message handler, by kind: what the README's table lists. */
-export const SIGNALS = [resetDebounceSignal, recordSpendSignal, enqueueDmSignal, dmReportSignal, silenceSignal] as const;
+export const SIGNALS = [resetDebounceSignal, recordSpendSignal, enqueueMessageSignal, messageReportSignal, windowRepeatsSignal, windowClosedSignal, silenceSignal] as const;
 export const QUERIES = [getStateQuery, getOutboxQuery] as const;
 export const UPDATES = [updateSettingsUpdate, redeliverUpdate, addSilenceUpdate, removeSilenceUpdate] as const;

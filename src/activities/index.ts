@@ -3,8 +3,8 @@ import { maxTokensFor } from '../domain/modelFacts';
 import type { ReadLimits } from './auditFile';
 import { createAskModel } from './askModel';
 import { createRunInvestigationTool } from './investigationTools';
-import { enqueueDm } from './enqueueDm';
-import { createDmDeliverySettings, createPostDm } from './postDm';
+import { enqueueMessage } from './enqueueMessage';
+import { createDeliverMessage, createDmDeliverySettings } from './deliverMessage';
 import { createPrepareInvestigation } from './prepareInvestigation';
 import { loadPromptTemplate, type PromptTemplate } from './promptTemplate';
 import { createReadAuditLog } from './readAuditLog';
@@ -44,9 +44,9 @@ export function createActivities(config: AppConfig, options: ActivityOptions = {
     ),
     runInvestigationTool: createRunInvestigationTool(config.auditLogPath),
     appendInvestigationRow: createAppendInvestigationRow(config.auditLogPath),
-    postDm: createPostDm({ ...config.slack, requestTimeoutMs: options.slackRequestTimeoutMs ?? 15_000 }),
+    deliverMessage: createDeliverMessage({ ...config.slack, requestTimeoutMs: options.slackRequestTimeoutMs ?? 15_000 }),
     dmDeliverySettings: createDmDeliverySettings(config.slack.deliveryHorizonMs),
-    enqueueDm,
+    enqueueMessage,
   };
 }
 

@@ -50,3 +50,32 @@ export function parseDurationMs(value: string): number | undefined {
   const factor = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit];
   return Math.round(Number(match[1]) * factor);
 }
+
+/**
+ * chat.update is a Tier 3 method, 50+ calls a minute
+ * (https://docs.slack.dev/reference/methods/chat.update, https://docs.slack.dev/apis/web-api/rate-limits):
+ * edits go out at most this often, on their own pace beside the posts'.
+ */
+export const EDIT_INTERVAL_MS = 1_200;
+
+/** A message's content as Slack takes it: `text` is the fallback, `blocks` the layout. */
+export interface MessageContent {
+  text: string;
+  blocks?: Array<Record<string, unknown>>;
+}
+
+/** Slack shows at most 50 blocks in a message (https://docs.slack.dev/reference/block-kit/blocks). */
+export const MAX_BLOCKS = 50;
+
+/**
+ * The message as posted: a late one says so in its notification text and,
+ * when it has blocks, in a context block on top (unless it already holds the
+ * 50 Slack allows).
+ */
+export function messageWithLateness<M extends MessageContent>(message: M, lateMs: number): M {
+  if (lateMs < LATE_AFTER_MS) return message;
+  const text = textWithLateness(message.text, lateMs);
+  if (!message.blocks || message.blocks.length >= MAX_BLOCKS) return { ...message, text };
+  const note = { type: 'context', elements: [{ type: 'plain_text', text: `⏱ Delivered ${formatLateness(lateMs)} late: Slack could not take it when it was written.` }] };
+  return { ...message, text, blocks: [note, ...message.blocks] };
+}

@@ -13,7 +13,7 @@ import type { Wake } from '../domain/auditRow';
 import { formatDm, type Finding } from '../domain/dmText';
 import { completedRow, startedRow, type InvestigationRow } from '../domain/investigationRows';
 import { runInvestigationAgent, type AgentRun } from './agentLoop';
-import { deliverThroughOutbox, type Delivery } from './delivery';
+import { messageDelivered, sendMessage, type Delivery } from './delivery';
 import { describeActivityFailure } from './failureReasons';
 import { fileSteps } from './fileSteps';
 import * as metrics from './metrics';
@@ -36,7 +36,8 @@ export async function probeInvestigationWorkflow(input: InvestigationInput): Pro
   const run = await investigateWithinBudget(input);
   const finding = shapeFinding(run, wake);
   const text = formatDm(wake, finding);
-  const delivery = await deliverThroughOutbox(text);
+  await sendMessage({ key: workflowId, revision: 0, message: { text } });
+  const { channel: _channel, revision: _revision, alreadyPosted: _alreadyPosted, ...delivery } = await messageDelivered(workflowId, 0);
   const outcome = describeOutcome(input, run, finding, text, delivery);
   recordOutcome(wake, finding, delivery);
   await settleSpend(input.spend, outcome.costUsd);

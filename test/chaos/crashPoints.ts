@@ -86,11 +86,11 @@ export const CRASH_POINTS: CrashPoint[] = [
         eventually(
           async () => {
             const events = await historyOf(lane, hit);
-            if (events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'enqueueDm')) {
-              throw new Error('missed: the DM was handed to the outbox (enqueueDm scheduled) before the kill');
+            if (events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'enqueueMessage')) {
+              throw new Error('missed: the DM was handed to the outbox (enqueueMessage scheduled) before the kill');
             }
             return activityCompleted(events, hit.activityId)
-              ? `askModel (final answer) completed in ${hit.workflowId} history, enqueueDm not scheduled, pid ${hit.pid} frozen`
+              ? `askModel (final answer) completed in ${hit.workflowId} history, enqueueMessage not scheduled, pid ${hit.pid} frozen`
               : undefined;
           },
           HISTORY_TIMEOUT_MS,
@@ -101,7 +101,7 @@ export const CRASH_POINTS: CrashPoint[] = [
   },
   {
     id: 'e',
-    title: 'after Slack accepted the post, before postDm completed',
+    title: 'after Slack accepted the post, before deliverMessage completed',
     arm: (lane, targets) => {
       // The outbox posts one DM at a time: the first post is accepted and its answer held; the rest wait behind it.
       lane.slack.holdPostsAfterAccepting(1);

@@ -198,7 +198,7 @@ export class Lane {
   }
 
   dmsOf(workflowId: string): PostedDm[] {
-    return this.slack.posted.filter((dm) => dm.metadata?.event_payload?.workflow_id === workflowId);
+    return this.slack.posted.filter((dm) => dm.metadata?.event_payload?.key === workflowId);
   }
 
   /** Waits for each target's investigation to complete, then counts its DMs. Never throws: a miss is a verdict. */

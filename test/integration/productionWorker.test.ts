@@ -218,7 +218,7 @@ describe('node lib/worker.js (production entry)', () => {
 
     const burst = (from: number, to: number) =>
       Array.from({ length: to - from }, (_, i) => wakeRow(`w-pair-${from + i}`, `pair${from + i}`, 'load')).join('');
-    const sentIds = () => slack.posted.map((p) => String(p.metadata?.event_payload?.workflow_id));
+    const sentIds = () => slack.posted.map((p) => String(p.metadata?.event_payload?.key));
     const expectedIds = (count: number) => Array.from({ length: count }, (_, i) => investigationWorkflowId(`pair${i}`, 'load', `w-pair-${i}`)).sort();
 
     await d.append(burst(0, 6));
@@ -236,6 +236,6 @@ describe('node lib/worker.js (production entry)', () => {
     expect(sentIds().sort()).toEqual(expectedIds(10));
     expect(anthropic.messageRequests.length).toBe(10);
     expect((await b.worker.stop('SIGTERM')).code).toBe(0);
-    // A worker killed between Slack's answer and its report leaves a postDm retry that waits out its 30 s timeout.
+    // A worker killed between Slack's answer and its report leaves a deliverMessage retry that waits out its 30 s timeout.
   }, 240_000);
 });

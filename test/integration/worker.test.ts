@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { DM_METADATA_EVENT } from '../../src/activities/postDm';
+import { DM_METADATA_EVENT } from '../../src/activities/deliverMessage';
 import { DEFAULT_PRICES, loadConfig, type AppConfig } from '../../src/config/config';
 import { costOf } from '../../src/domain/costLadder';
 import { getStateQuery, type InvestigationOutcome, InvestigationOutcomeKey, investigationWorkflowId, IssueCategoryKey, ProbeNameKey, ProbeSeverityKey } from '../../src/api';
@@ -200,7 +200,7 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
     expect(dm.channel).toBe(FAKE_DM_CHANNEL);
     expect(dm.text.startsWith('🚨 Probe alert · fly')).toBe(true);
     expect(dm.text).toBe(HAPPY_TEXT);
-    expect(dm.metadata).toEqual({ event_type: DM_METADATA_EVENT, event_payload: { workflow_id: workflowId } });
+    expect(dm.metadata).toEqual({ event_type: DM_METADATA_EVENT, event_payload: { key: workflowId } });
 
     // Started directly, not by the tail: no search attributes were set, and none were upserted.
     const described = await env.client.workflow.getHandle(workflowId).describe();
@@ -269,7 +269,7 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
     expect(slack.requestsTo('chat.postMessage')).toHaveLength(2);
     expect(slack.posted).toHaveLength(1);
     expect(outcome.slackTs).toBe(slack.posted[0]!.ts);
-    expect(slack.posted[0]!.metadata?.event_payload).toEqual({ workflow_id: workflowId });
+    expect(slack.posted[0]!.metadata?.event_payload).toEqual({ key: workflowId });
     // A 429 means nothing was posted (https://docs.slack.dev/apis/web-api/rate-limits): the retry
     // posts without the "already posted?" look-up, which conversations.history's 1 call a minute cannot spare.
     expect(slackMethods(slack)).toEqual(['conversations.open', 'chat.postMessage', 'conversations.open', 'chat.postMessage']);
@@ -371,6 +371,6 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
     expect(anthropic.messageRequests).toHaveLength(3);
     const headers = slack.posted.map((dm) => dm.text.split('\n')[0]).sort();
     expect(headers).toEqual(['ℹ️ Probe alert · disk', '⚠️ Probe alert · postgres', '🚨 Probe alert · fly'].sort());
-    expect(slack.posted.map((dm) => dm.metadata?.event_payload?.workflow_id).sort()).toEqual(Object.values(children).sort());
+    expect(slack.posted.map((dm) => dm.metadata?.event_payload?.key).sort()).toEqual(Object.values(children).sort());
   });
 });

@@ -1,19 +1,24 @@
 import { outboxWorkflowId } from '../../src/api';
-import type { PostDmInput, PostDmResult } from '../../src/activities/postDm';
+import type { DeliverMessageInput, DeliverMessageResult } from '../../src/activities/deliverMessage';
 import { DEFAULT_DELIVERY_HORIZON_MS } from '../../src/domain/delivery';
-import { enqueueDm } from '../../src/activities/enqueueDm';
+import { enqueueMessage } from '../../src/activities/enqueueMessage';
 
-/** The outbox's activities for workflow tests that do not look at Slack: every post lands at once. */
-export function mockDelivery(onPost: (input: PostDmInput) => void = () => undefined, horizonMs = DEFAULT_DELIVERY_HORIZON_MS) {
+/**
+ * The outbox's activities for workflow tests that do not look at Slack: every
+ * post lands at once (a new ts each), every edit too. `onPost` sees each call
+ * with its text (posts and edits alike).
+ */
+export function mockDelivery(onPost: (input: DeliverMessageInput & { text: string }) => void = () => undefined, horizonMs = DEFAULT_DELIVERY_HORIZON_MS) {
   let n = 0;
   return {
-    postDm: async (input: PostDmInput): Promise<PostDmResult> => {
-      onPost(input);
+    deliverMessage: async (input: DeliverMessageInput): Promise<DeliverMessageResult> => {
+      onPost({ ...input, text: input.message.text });
+      if (input.action === 'update') return { kind: 'updated', channel: input.at.channel, ts: input.at.ts };
       n += 1;
-      return { kind: 'posted', channel: 'D1', ts: `1.${String(n).padStart(6, '0')}`, alreadyPosted: false };
+      return { kind: 'posted', channel: input.thread?.channel ?? 'D1', ts: `1.${String(n).padStart(6, '0')}`, alreadyPosted: false };
     },
     dmDeliverySettings: async () => ({ horizonMs }),
-    enqueueDm,
+    enqueueMessage,
   };
 }
 

@@ -1,15 +1,28 @@
+import { blockProblems, invalidBlocksBody } from './blockKit';
 import { FakeHttpServer, type Behaviour, type RecordedRequest } from './fakeHttp';
 
 export const FAKE_DM_CHANNEL = 'D0FAKEDM';
 
 export interface PostedDm {
   channel: string;
+  /** The current text (the newest edit's). */
   text: string;
+  /** The current Block Kit layout, as the fake received it. */
+  blocks?: unknown[];
   ts: string;
+  /** Set on a thread reply: its parent's ts. */
+  threadTs?: string;
   metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+  /** The message's key (probe-wake's metadata payload), when it has one. */
+  key?: string;
+  /** Every chat.update it took, oldest first, as received. */
+  edits: Array<{ text: string; blocks?: unknown[]; atMs: number }>;
   /** Someone other than the bot wrote it (the operator answering in the DM). */
   byUser?: boolean;
 }
+
+/** Text past this is cut (https://docs.slack.dev/reference/methods/chat.postMessage, "Truncating content"). */
+export const TEXT_LIMIT = 40_000;
 
 export interface FakeSlackOptions {
   /** Epoch ms; the time-skipping server's clock in workflow tests, so limits and outages follow skipped time. */
@@ -18,18 +31,42 @@ export interface FakeSlackOptions {
   postsPerSecond?: number;
   /** Posts a channel may take at once before the sustained rate applies. */
   postBurst?: number;
+  /** chat.update calls a minute (Tier 3: 50+), and how many may come at once. */
+  updatesPerMinute?: number;
+  updateBurst?: number;
 }
 
 /**
  * Slack Web API stand-in under /api/, as the published docs describe the real one:
  *
- * - chat.postMessage / chat.update: about one message a second per channel,
- *   short bursts allowed; beyond, HTTP 429 with Retry-After
+ * - chat.postMessage: about one message a second per channel, short bursts
+ *   allowed; beyond, HTTP 429 with Retry-After
  *   (https://docs.slack.dev/apis/web-api/rate-limits, "Posting messages";
  *   https://docs.slack.dev/reference/methods/chat.postMessage, "Rate limiting").
- * - conversations.history: for non-Marketplace apps installed since
- *   2025-05-29, 1 request a minute and `limit` at most (and by default) 15,
- *   cursor pagination (https://docs.slack.dev/reference/methods/conversations.history).
+ *   `thread_ts` must name an existing top-level message of the channel; a
+ *   reply's ts is taken as its parent's ("Avoid using a reply's ts value; use
+ *   its parent's"). An unknown one is refused `thread_not_found` (the error
+ *   Slack's thread methods give for a missing or invalid thread_ts,
+ *   https://docs.slack.dev/reference/methods/conversations.replies).
+ * - chat.update: Tier 3, 50+ calls a minute, its own limit apart from
+ *   posting (https://docs.slack.dev/reference/methods/chat.update,
+ *   https://docs.slack.dev/apis/web-api/rate-limits "Tier 3"). `channel` must
+ *   be the DM's ID (D…), not a user ID ("For direct messages, ensure that this
+ *   value is a DM ID"): else channel_not_found; an unknown ts answers
+ *   message_not_found; someone else's message cant_update_message. Omitted
+ *   `blocks` keep the old ones; an empty list clears them.
+ * - Block Kit: `blocks` are validated as Slack documents them (test/support/blockKit.ts,
+ *   every rule cited there); a message breaking one is refused whole with
+ *   `invalid_blocks` and the details in `response_metadata.messages`. Neither
+ *   text nor blocks: `no_text`. Text over 40,000 characters is cut.
+ * - conversations.history: top-level messages only, newest first; for
+ *   non-Marketplace apps installed since 2025-05-29, 1 request a minute and
+ *   `limit` at most (and by default) 15, cursor pagination
+ *   (https://docs.slack.dev/reference/methods/conversations.history).
+ * - conversations.replies: the parent then its replies, oldest first; `ts`
+ *   must be an existing message (else thread_not_found); the same
+ *   non-Marketplace limits as history, counted apart
+ *   (https://docs.slack.dev/reference/methods/conversations.replies).
  * - An unknown method answers HTTP 200 `{ok:false, error:"unknown_method"}`;
  *   no token answers `not_authed`, an unknown or revoked one `invalid_auth`
  *   (https://docs.slack.dev/apis/web-api/, "Evaluating responses").
@@ -45,9 +82,17 @@ export class FakeSlack extends FakeHttpServer {
   /** conversations.history calls answered 429 by the one-a-minute limit, and those answered. */
   rateLimitedHistory = 0;
   historyCalls = 0;
+  /** chat.update calls answered 429 by Tier 3. */
+  rateLimitedUpdates = 0;
+  /** conversations.replies calls answered, and those answered 429 by the one-a-minute limit. */
+  repliesCalls = 0;
+  rateLimitedReplies = 0;
   private holdsAfterAccepting = 0;
+  private replyHoldsAfterAccepting = 0;
   private readonly buckets = new Map<string, { tokens: number; atMs: number }>();
+  private updateBucket?: { tokens: number; atMs: number };
   private lastHistoryAtMs?: number;
+  private lastRepliesAtMs?: number;
   private readonly revoked = new Set<string>();
   private outage?: { untilMs: number; mode: 'http503' | 'refused' };
   private reopenTimer?: NodeJS.Timeout;
@@ -55,6 +100,8 @@ export class FakeSlack extends FakeHttpServer {
   private readonly clock: () => number | Promise<number>;
   private readonly postsPerSecond: number;
   private readonly postBurst: number;
+  private readonly updatesPerMinute: number;
+  private readonly updateBurst: number;
 
   constructor(options: FakeSlackOptions = {}) {
     super((path) => {
@@ -64,6 +111,8 @@ export class FakeSlack extends FakeHttpServer {
     this.clock = options.clock ?? Date.now;
     this.postsPerSecond = options.postsPerSecond ?? 1;
     this.postBurst = options.postBurst ?? 3;
+    this.updatesPerMinute = options.updatesPerMinute ?? 50;
+    this.updateBurst = options.updateBurst ?? 5;
   }
 
   /** The URL to give SLACK_API_URL (the WebClient appends method names to it). */
@@ -84,13 +133,25 @@ export class FakeSlack extends FakeHttpServer {
     this.holdsAfterAccepting += count;
   }
 
+  /** The same for the next `count` thread replies only (top-level posts are answered). */
+  holdRepliesAfterAccepting(count: number): void {
+    this.replyHoldsAfterAccepting += count;
+  }
+
   revoke(token: string): void {
     this.revoked.add(token);
   }
 
   /** Messages the operator writes in the DM (they count against the history look-up's 15). */
   operatorWrites(count: number, atMs: number): void {
-    for (let i = 0; i < count; i += 1) this.posted.push({ channel: FAKE_DM_CHANNEL, text: `operator says ${i}`, ts: this.nextTs(atMs), byUser: true });
+    for (let i = 0; i < count; i += 1) this.posted.push({ channel: FAKE_DM_CHANNEL, text: `operator says ${i}`, ts: this.nextTs(atMs), byUser: true, edits: [] });
+  }
+
+  /** Replies the operator writes in a thread (they count against the replies look-up's 15). */
+  operatorReplies(threadTs: string, count: number, atMs: number): void {
+    for (let i = 0; i < count; i += 1) {
+      this.posted.push({ channel: FAKE_DM_CHANNEL, text: `operator replies ${i}`, ts: this.nextTs(atMs), threadTs, byUser: true, edits: [] });
+    }
   }
 
   /** Slack down for `forMs` on the fake's clock: HTTP 503 to every call, or no listener at all (connection refused). */
@@ -111,9 +172,28 @@ export class FakeSlack extends FakeHttpServer {
     }, 50);
   }
 
-  /** Bot posts only (not the operator's), as the tests count DMs. */
+  /** Bot posts only (not the operator's), as the tests count DMs: top-level messages and thread replies. */
   get dms(): PostedDm[] {
     return this.posted.filter((m) => !m.byUser);
+  }
+
+  /** The bot's top-level messages. */
+  get roots(): PostedDm[] {
+    return this.dms.filter((m) => !m.threadTs);
+  }
+
+  byKey(key: string): PostedDm[] {
+    return this.posted.filter((m) => m.key === key);
+  }
+
+  repliesTo(ts: string): PostedDm[] {
+    return this.posted.filter((m) => m.threadTs === ts);
+  }
+
+  /** One message and its thread replies as the fake received them: text, Block Kit and every edit. */
+  recordOf(ts: string): { message: PostedDm; replies: PostedDm[] } | undefined {
+    const message = this.posted.find((m) => m.ts === ts);
+    return message ? { message, replies: this.repliesTo(ts) } : undefined;
   }
 
   override async stop(): Promise<void> {
@@ -125,11 +205,17 @@ export class FakeSlack extends FakeHttpServer {
     super.reset();
     this.posted.length = 0;
     this.holdsAfterAccepting = 0;
+    this.replyHoldsAfterAccepting = 0;
     this.buckets.clear();
+    this.updateBucket = undefined;
     this.lastHistoryAtMs = undefined;
+    this.lastRepliesAtMs = undefined;
     this.rateLimitedPosts = 0;
     this.rateLimitedHistory = 0;
+    this.rateLimitedUpdates = 0;
     this.historyCalls = 0;
+    this.repliesCalls = 0;
+    this.rateLimitedReplies = 0;
     this.outage = undefined;
   }
 
@@ -151,6 +237,8 @@ export class FakeSlack extends FakeHttpServer {
         return this.update(req, now);
       case 'conversations.history':
         return this.history(req.body, now);
+      case 'conversations.replies':
+        return this.replies(req.body, now);
       default:
         // HTTP 200 with ok:false for a method Slack does not have.
         return { kind: 'ok', body: { ok: false, error: 'unknown_method' } };
@@ -186,48 +274,131 @@ export class FakeSlack extends FakeHttpServer {
     return /^[UW]/.test(channel) ? FAKE_DM_CHANNEL : channel;
   }
 
+  /** Tier 3 for chat.update: one bucket for the app (https://docs.slack.dev/apis/web-api/rate-limits). */
+  private takeUpdateToken(now: number): Behaviour | undefined {
+    const bucket = this.updateBucket ?? { tokens: this.updateBurst, atMs: now };
+    const perMs = this.updatesPerMinute / 60_000;
+    bucket.tokens = Math.min(this.updateBurst, bucket.tokens + (now - bucket.atMs) * perMs);
+    bucket.atMs = now;
+    this.updateBucket = bucket;
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return undefined;
+    }
+    this.rateLimitedUpdates += 1;
+    return FakeSlack.rateLimited(Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000)));
+  }
+
+  /** The message's content as received: an `invalid_blocks` or `no_text` refusal, or the text (cut at 40,000) and blocks. */
+  private contentOf(body: Record<string, unknown>): { refused: Behaviour } | { text: string; blocks?: unknown[] } {
+    const blocks = body.blocks;
+    if (blocks !== undefined) {
+      const problems = blockProblems(blocks);
+      if (problems.length > 0) return { refused: { kind: 'ok', body: invalidBlocksBody(problems) } };
+    }
+    const text = body.text === undefined ? '' : String(body.text);
+    if (!text && (!Array.isArray(blocks) || blocks.length === 0)) return { refused: { kind: 'ok', body: { ok: false, error: 'no_text' } } };
+    return { text: text.slice(0, TEXT_LIMIT), ...(Array.isArray(blocks) ? { blocks } : {}) };
+  }
+
   private postMessage(req: RecordedRequest, now: number): Behaviour {
     const channel = this.channelOf(req.body.channel);
     if (!channel) return { kind: 'ok', body: { ok: false, error: 'channel_not_found' } };
+    const content = this.contentOf(req.body);
+    if ('refused' in content) return content.refused;
+    let threadTs: string | undefined;
+    if (req.body.thread_ts !== undefined && req.body.thread_ts !== '') {
+      const parent = this.posted.find((m) => m.channel === channel && m.ts === String(req.body.thread_ts));
+      if (!parent) return { kind: 'ok', body: { ok: false, error: 'thread_not_found' } };
+      threadTs = parent.threadTs ?? parent.ts;
+    }
     const limited = this.takePostToken(channel, now);
     if (limited) return limited;
     const ts = this.nextTs(now);
-    this.posted.push({ channel, text: String(req.body.text), ts, metadata: req.body.metadata as PostedDm['metadata'] });
+    const metadata = req.body.metadata as PostedDm['metadata'];
+    const key = metadata?.event_payload?.key;
+    this.posted.push({ channel, ...content, ts, ...(threadTs ? { threadTs } : {}), metadata, ...(typeof key === 'string' ? { key } : {}), edits: [] });
     if (this.holdsAfterAccepting > 0) {
       this.holdsAfterAccepting -= 1;
       return { kind: 'hold' };
     }
-    return ok({ channel, ts });
+    if (threadTs && this.replyHoldsAfterAccepting > 0) {
+      this.replyHoldsAfterAccepting -= 1;
+      return { kind: 'hold' };
+    }
+    return ok({ channel, ts, message: { text: content.text, ts, ...(threadTs ? { thread_ts: threadTs } : {}) } });
   }
 
   private update(req: RecordedRequest, now: number): Behaviour {
-    const channel = this.channelOf(req.body.channel);
-    const limited = this.takePostToken(channel, now);
+    const channel = String(req.body.channel ?? '');
+    const limited = this.takeUpdateToken(now);
     if (limited) return limited;
-    const message = this.posted.find((m) => m.channel === channel && m.ts === String(req.body.ts) && !m.byUser);
+    if (!/^[CDG]/.test(channel) || !this.posted.some((m) => m.channel === channel)) return { kind: 'ok', body: { ok: false, error: 'channel_not_found' } };
+    const message = this.posted.find((m) => m.channel === channel && m.ts === String(req.body.ts));
     if (!message) return { kind: 'ok', body: { ok: false, error: 'message_not_found' } };
-    message.text = String(req.body.text ?? message.text);
+    if (message.byUser) return { kind: 'ok', body: { ok: false, error: 'cant_update_message' } };
+    const content = this.contentOf({ text: req.body.text, blocks: req.body.blocks ?? message.blocks });
+    if ('refused' in content) return content.refused;
+    message.text = content.text;
+    if (req.body.blocks !== undefined) message.blocks = content.blocks;
+    message.edits.push({ text: content.text, ...(req.body.blocks !== undefined ? { blocks: content.blocks } : {}), atMs: now });
     return ok({ channel, ts: message.ts, text: message.text });
   }
 
-  /** Newest first, `oldest` honoured, `limit` capped at 15, cursor pages; metadata only with `include_all_metadata`. */
+  /** Non-Marketplace look-ups: one call a minute per method; answers 429 with the seconds left. */
+  private lookUpLimited(last: number | undefined, now: number): Behaviour | undefined {
+    if (last === undefined || now - last >= 60_000) return undefined;
+    return FakeSlack.rateLimited(Math.max(1, Math.ceil((60_000 - (now - last)) / 1000)));
+  }
+
+  /** Newest first, top-level only, `oldest` honoured, `limit` capped at 15, cursor pages; metadata only with `include_all_metadata`. */
   private history(params: Record<string, unknown>, now: number): Behaviour {
-    if (this.lastHistoryAtMs !== undefined && now - this.lastHistoryAtMs < 60_000) {
+    const limited = this.lookUpLimited(this.lastHistoryAtMs, now);
+    if (limited) {
       this.rateLimitedHistory += 1;
-      return FakeSlack.rateLimited(Math.max(1, Math.ceil((60_000 - (now - this.lastHistoryAtMs)) / 1000)));
+      return limited;
     }
     this.lastHistoryAtMs = now;
     this.historyCalls += 1;
+    const channel = String(params.channel ?? '');
+    const all = [...this.posted].reverse().filter((m) => m.channel === channel && !m.threadTs && Number(m.ts) > Number(params.oldest ?? 0));
+    return this.page(all, params);
+  }
+
+  /** The parent, then its replies oldest first; otherwise as history. */
+  private replies(params: Record<string, unknown>, now: number): Behaviour {
+    const limited = this.lookUpLimited(this.lastRepliesAtMs, now);
+    if (limited) {
+      this.rateLimitedReplies += 1;
+      return limited;
+    }
+    this.lastRepliesAtMs = now;
+    this.repliesCalls += 1;
+    const channel = String(params.channel ?? '');
+    const parent = this.posted.find((m) => m.channel === channel && m.ts === String(params.ts ?? ''));
+    if (!parent) return { kind: 'ok', body: { ok: false, error: 'thread_not_found' } };
+    const root = parent.threadTs ? this.posted.find((m) => m.ts === parent.threadTs)! : parent;
     const oldest = Number(params.oldest ?? 0);
+    const thread = [root, ...this.posted.filter((m) => m.threadTs === root.ts)].filter((m) => m === root || Number(m.ts) > oldest);
+    return this.page(thread, params);
+  }
+
+  private page(all: PostedDm[], params: Record<string, unknown>): Behaviour {
     const limit = Math.min(15, Math.max(1, Number(params.limit ?? 15)));
     const start = Number(params.cursor ?? 0) || 0;
     const withMetadata = String(params.include_all_metadata) === 'true';
-    const channel = String(params.channel ?? '');
-    const all = [...this.posted].reverse().filter((m) => m.channel === channel && Number(m.ts) > oldest);
     const page = all.slice(start, start + limit);
     const hasMore = start + limit < all.length;
     return ok({
-      messages: page.map((m) => ({ type: 'message', text: m.text, ts: m.ts, ...(m.byUser ? { user: 'U024BE7LH' } : { bot_id: 'BFAKE' }), ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}) })),
+      messages: page.map((m) => ({
+        type: 'message',
+        text: m.text,
+        ts: m.ts,
+        ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+        ...(m.blocks ? { blocks: m.blocks } : {}),
+        ...(m.byUser ? { user: 'U024BE7LH' } : { bot_id: 'BFAKE' }),
+        ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+      })),
       has_more: hasMore,
       response_metadata: { next_cursor: hasMore ? String(start + limit) : '' },
     });

@@ -114,3 +114,54 @@ describe('status and silences: active silences', () => {
     expect(renderSilences([])).toBe('No active silences.');
   });
 });
+
+describe('status: windows, held wakes, flapping pairs, storm', () => {
+  const base = {
+    cursor: { inode: 1, offset: 10 },
+    counters: { rowsRead: 9, wakes: 9, investigationsStarted: 3, debounced: 4, silenced: 0, badRows: 0, readErrors: 0, readsInterrupted: 0, restarts: 0, restartsByReason: {}, rowsFromRotatedFile: 0, continuedAsNew: 0, recovered: 2, windowsReset: 1, held: 2, flappingWindows: 1, storms: 1, signalsUndelivered: 0 },
+    settings: {
+      auditLogPath: '/a.jsonl',
+      pollSeconds: 30,
+      debounce: { windowSeconds: 600, bypassCritical: false },
+      replayFromStart: false,
+      searchAttributes: true,
+      historyEventLimit: 5000,
+      waitForGrowth: true,
+      investigation: { maxTurns: 4, dailyBudgetUsd: null, reserveUsd: 0.036 },
+      windowRules: { ...DEFAULT_WINDOW_RULES, minWakes: { wakes: 3, withinSeconds: 60 } },
+    },
+    spendToday: { day: '2026-11-29', spentUsd: 0, reservedUsd: 0, halted: 0, budgetUsd: null },
+    silences: [] as TailStateView['silences'],
+  };
+  const state = {
+    ...base,
+    windows: [
+      {
+        probe: 'fly',
+        category: 'auth',
+        windowKey: 'w-1',
+        investigationWorkflowId: 'probe-investigation:fly:auth:w-1',
+        openedAt: '2026-11-29T10:00:00.000Z',
+        expiresAt: '2026-11-29T10:20:00.000Z',
+        debounced: 13,
+        wakes: 14,
+        lastSeenAt: '2026-11-29T10:12:00.000Z',
+        healthyStreak: 1,
+        flapping: { windows: 4, periodSeconds: 7200 },
+      },
+    ],
+    held: [{ probe: 'pg', category: 'lag', wakes: 2, firstSeenAt: '2026-11-29T10:11:00.000Z' }],
+    flapping: [{ probe: 'fly', category: 'auth', windows: 4, periodSeconds: 7200 }],
+    storm: { digestKey: 'probe-storm:probe-tail:w-9', startedAt: '2026-11-29T10:11:50.000Z', pairs: 37, sentRevision: 2, pending: true },
+  };
+
+  it('shows the rules, each window\'s wakes, streak and flapping, the held wakes, the flapping pairs and the storm', () => {
+    const text = renderState(state, 'probe-tail');
+    expect(text).toContain('window rules    recovery after 2 healthy results, flapping at 3 windows in 2 h (up to 6 h), storm over 5 windows in 10 s, opens at 3 wakes in 60 s');
+    expect(text).toMatch(/fly\s+auth\s+2026-11-29T10:00:00.000Z\s+2026-11-29T10:20:00.000Z\s+14\s+2026-11-29T10:12:00.000Z\s+1\s+4 windows in 2 h\s+-\s+probe-investigation:fly:auth:w-1/);
+    expect(text).toContain('Held wakes, no window yet (1)');
+    expect(text).toMatch(/pg\s+lag\s+2\s+2026-11-29T10:11:00.000Z/);
+    expect(text).toContain('Flapping pairs (1)');
+    expect(text).toContain('Storm since 2026-11-29T10:11:50.000Z: 37 pairs, digest probe-storm:probe-tail:w-9 (revision 2 sent, more pairs joined since)');
+  });
+});

@@ -1,4 +1,4 @@
-import { formatLateness, LATE_AFTER_MS, nextPostAtMs, parseDurationMs, RETRY_MAX_INTERVAL_MS, retryDelayMs, textWithLateness } from '../../src/domain/delivery';
+import { formatLateness, LATE_AFTER_MS, MAX_BLOCKS, messageWithLateness, nextPostAtMs, parseDurationMs, RETRY_MAX_INTERVAL_MS, retryDelayMs, textWithLateness } from '../../src/domain/delivery';
 import { loadConfig } from '../../src/config/config';
 
 describe('delivery rules', () => {
@@ -32,5 +32,23 @@ describe('delivery rules', () => {
     expect(() => loadConfig({ PROBE_DM_DELIVERY_HORIZON: 'soon' })).toThrow('PROBE_DM_DELIVERY_HORIZON="soon": must be a duration like 24h, 90m, 2d or 3600s (seconds), from 1m to 30d');
     expect(() => loadConfig({ PROBE_DM_DELIVERY_HORIZON: '10s' })).toThrow('PROBE_DM_DELIVERY_HORIZON="10s"');
     expect(() => loadConfig({ PROBE_DM_DELIVERY_HORIZON: '40d' })).toThrow('PROBE_DM_DELIVERY_HORIZON="40d"');
+  });
+});
+
+describe('messageWithLateness', () => {
+  const blocks = [{ type: 'header', text: { type: 'plain_text', text: 'h' } }];
+  it('leaves a message on time alone', () => {
+    const message = { text: 't', blocks };
+    expect(messageWithLateness(message, LATE_AFTER_MS - 1)).toBe(message);
+  });
+  it('says a late message is late in its text and, with blocks, in a context block on top', () => {
+    const late = messageWithLateness({ text: 't', blocks }, 7 * 60_000);
+    expect(late.text).toBe(textWithLateness('t', 7 * 60_000));
+    expect(late.blocks).toEqual([{ type: 'context', elements: [{ type: 'plain_text', text: '⏱ Delivered 7 min late: Slack could not take it when it was written.' }] }, ...blocks]);
+  });
+  it('adds no block to a message that already holds the 50 Slack allows, nor to one without blocks', () => {
+    const full = Array.from({ length: MAX_BLOCKS }, () => ({ type: 'divider' }));
+    expect(messageWithLateness({ text: 't', blocks: full }, 7 * 60_000).blocks).toHaveLength(MAX_BLOCKS);
+    expect(messageWithLateness({ text: 't' }, 7 * 60_000)).toEqual({ text: textWithLateness('t', 7 * 60_000) });
   });
 });

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { AskModelInput } from '../../src/activities/askModel';
-import type { PostDmInput, PostDmResult } from '../../src/activities/postDm';
+import type { DeliverMessageInput as PostDmInput, DeliverMessageResult as PostDmResult } from '../../src/activities/deliverMessage';
 import type { LlmTurn } from '../../src/domain/agent';
 import type { InvestigationRow } from '../../src/domain/investigationRows';
 import type { Wake } from '../../src/domain/auditRow';
@@ -12,7 +12,7 @@ import { mockModel, MOCK_REQUEST_ID, textTurn } from '../support/modelMocks';
 import { timeSkippingEnv, workflowBundle } from '../support/temporal';
 import { DEFAULT_DELIVERY_HORIZON_MS } from '../../src/domain/delivery';
 import { outboxSettled } from '../support/deliveryMocks';
-import { enqueueDm } from '../../src/activities/enqueueDm';
+import { enqueueMessage } from '../../src/activities/enqueueMessage';
 import { getOutboxQuery, outboxWorkflowId } from '../../src/api';
 
 const wake: Wake = {
@@ -69,13 +69,13 @@ async function investigateWith(investigate: Investigate, postDm: PostDm, appendT
         calls.telemetry.push(row);
         return appendTelemetry ? appendTelemetry(row) : { appended: true };
       },
-      postDm: async (input: PostDmInput) => {
+      deliverMessage: async (input: PostDmInput) => {
         calls.postDm += 1;
         calls.posted.push(input);
         return postDm(input);
       },
       dmDeliverySettings: async () => ({ horizonMs }),
-      enqueueDm,
+      enqueueMessage,
     },
   });
   const workflowId = `probe-investigation:fly:auth:${taskQueue}`;
@@ -127,7 +127,7 @@ describe('probeInvestigationWorkflow', () => {
       turns: [{ stopReason: 'end_turn', usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 2, cacheWriteTokens: 3 }, costUsd: 0.0042, requestId: MOCK_REQUEST_ID }],
       requestIds: [MOCK_REQUEST_ID],
     });
-    expect(calls.posted).toEqual([{ text: outcome.text, key: workflowId, checkFirst: false, checkSinceMs: expect.any(Number) }]);
+    expect(calls.posted).toEqual([{ action: 'post', message: { text: outcome.text }, key: workflowId, checkFirst: false, checkSinceMs: expect.any(Number) }]);
     expect(outcome.dmLateMs).toBeLessThan(5 * 60_000);
     expect(calls.telemetry.map((row) => row.event)).toEqual(['probe.investigation_started', 'probe.investigation_completed']);
     expect(calls.telemetry[1]).toMatchObject({
@@ -209,14 +209,14 @@ describe('probeInvestigationWorkflow', () => {
     expect(outcome).toMatchObject({ investigated: true, dmSent: true, slackTs: '1.000001' });
     expect(calls.postDm).toBe(9);
     // Nothing may have landed: no look-up before any retry.
-    expect(calls.posted.map((p) => p.checkFirst)).toEqual(Array(9).fill(false));
+    expect(calls.posted.map((p) => p.action === 'post' && p.checkFirst)).toEqual(Array(9).fill(false));
   });
 
   it('an attempt that may have landed makes the next one look first', async () => {
     const lost: PostDmResult = { kind: 'retry', reason: 'request_error', uncertain: true };
     const { outcome, calls } = await investigateWith(async () => answer, answers(lost, { kind: 'posted', channel: 'D1', ts: '1.000001', alreadyPosted: true }));
     expect(outcome).toMatchObject({ dmSent: true, slackTs: '1.000001' });
-    expect(calls.posted.map((p) => p.checkFirst)).toEqual([false, true]);
+    expect(calls.posted.map((p) => p.action === 'post' && p.checkFirst)).toEqual([false, true]);
   });
 
   it('gives a DM up only past the horizon: dmSent false, listed as undelivered', async () => {

@@ -1,7 +1,7 @@
 /**
  * DM delivery through the outbox against the faithful Slack fake (per-channel
  * post limit, conversations.history at 1 a minute and 15 messages, outages),
- * with the real postDm activity and its real WebClient, on the time-skipping
+ * with the real deliverMessage activity and its real WebClient, on the time-skipping
  * server: the fake reads the server's clock, so its limits and outages follow
  * skipped time and a storm of 100 paced posts costs no wall time.
  */
@@ -9,13 +9,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { loadConfig } from '../../src/config/config';
 import type { Wake } from '../../src/domain/auditRow';
 import { LATE_AFTER_MS } from '../../src/domain/delivery';
 import type { InvestigationOutcome } from '../../src/api';
-import { outboxWorkflowId } from '../../src/api';
+import { outboxWorkflowId, threadReplyKey } from '../../src/api';
+import type { Delivery, MessageRequest } from '../../src/workflows/delivery';
+import type { RequesterStep } from '../support/workflows/messageRequester';
 import { mockModel, textTurn } from '../support/modelMocks';
 import { outboxSettled } from '../support/deliveryMocks';
 import { FakeSlack } from '../support/fakeSlack';
@@ -45,7 +47,7 @@ function wakeOf(i: number): Wake {
   return { wakeId: `w-${n}-${i}`, ts: '2026-11-23T10:15:02.113Z', probe: 'storm', category: `c${i}`, severity: 'critical', summary: `wake ${i}`, offset: i };
 }
 
-/** Runs `count` investigations (real postDm, mocked engine) on a fresh task queue; `during` runs while they are in flight. */
+/** Runs `count` investigations (real deliverMessage, mocked engine) on a fresh task queue; `during` runs while they are in flight. */
 async function investigations(count: number, during?: (ids: string[], start: (from: number, to: number) => Promise<void>) => Promise<void>) {
   const taskQueue = `outbox-${++n}`;
   const config = loadConfig({
@@ -84,7 +86,7 @@ async function investigations(count: number, during?: (ids: string[], start: (fr
   return { outcomes, ids };
 }
 
-const keyOf = (dm: { metadata?: { event_payload?: Record<string, unknown> } }) => String(dm.metadata?.event_payload?.workflow_id);
+const keyOf = (dm: { metadata?: { event_payload?: Record<string, unknown> } }) => String(dm.metadata?.event_payload?.key);
 
 describe('the outbox through a faithful Slack', () => {
   it('a storm of 100 windows: all 100 DMs delivered, none twice, paced within the per-channel limit', async () => {
@@ -132,5 +134,201 @@ describe('the outbox through a faithful Slack', () => {
     expect(slack.dms.map(keyOf).sort()).toEqual([...ids].sort());
     expect(outcomes.map((o) => o.dmSent)).toEqual([true, true]);
     expect(outcomes.map((o) => o.slackTs).sort()).toEqual(slack.dms.map((d) => d.ts).sort());
+  }, 120_000);
+});
+
+// ── Keyed messages: revisions, edits, threads, urgency (issue 13) ─────────────
+
+let requesterBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** The project's workflows plus a scripted requester (test/support/workflows), bundled once. */
+const bundleWithRequester = () =>
+  (requesterBundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../support/workflows'), logger: new DefaultLogger('WARN') }));
+
+const header = (text: string) => ({ type: 'header', text: { type: 'plain_text', text } });
+const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
+const msg = (text: string, blocks = [header('🚨 Probe alert · fly'), section(text)]) => ({ text, blocks });
+const send = (request: MessageRequest): RequesterStep => ({ send: request });
+const wait = (key: string, revision: number): RequesterStep => ({ await: { key, revision } });
+
+/**
+ * Runs requester workflows (each a script of sends and waits) against the real
+ * deliverMessage and the faithful fake, on a fresh task queue; `during` runs
+ * while they are in flight. Answers each requester's deliveries, in order.
+ */
+async function requesters(scripts: Array<{ id: string; steps: RequesterStep[] }>, during?: () => Promise<void>): Promise<Delivery[][]> {
+  const taskQueue = `messages-${++n}`;
+  const config = loadConfig({
+    AUDIT_LOG_PATH: path.join(auditDir, 'audit.jsonl'),
+    SLACK_BOT_TOKEN: 'xoxb-outbox-test',
+    SLACK_OPERATOR_USER_ID: 'U024BE7LH',
+    SLACK_API_URL: slack.apiUrl(slackBase),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+  });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await bundleWithRequester(),
+    activities: createActivities(config, { slackRequestTimeoutMs: 1000 }),
+  });
+  return worker.runUntil(async () => {
+    const handles = [];
+    for (const script of scripts) {
+      handles.push(await env.client.workflow.start('messageRequesterWorkflow', { taskQueue, workflowId: `${script.id}:${taskQueue}`, args: [script.steps] }));
+    }
+    if (during) await during();
+    const all: Delivery[][] = [];
+    for (const handle of handles) all.push((await handle.result()) as Delivery[]);
+    await outboxSettled(env.client, taskQueue);
+    await env.client.workflow.getHandle(outboxWorkflowId(taskQueue)).terminate('test over').catch(() => undefined);
+    return all;
+  });
+}
+
+describe('keyed messages through the outbox and a faithful Slack', () => {
+  it('a higher revision of a posted message is an edit: chat.update of the same ts, and the report names the revision Slack holds', async () => {
+    const key = 'incident-1';
+    const [deliveries] = await requesters([
+      { id: 'edit', steps: [send({ key, revision: 0, message: msg('investigation running…') }), wait(key, 0), send({ key, revision: 1, message: msg('Token rotated.') }), wait(key, 1)] },
+    ]);
+    expect(slack.requestsTo('chat.postMessage')).toHaveLength(1);
+    expect(slack.requestsTo('chat.update')).toHaveLength(1);
+    const [root] = slack.byKey(key);
+    expect(root).toMatchObject({ text: 'Token rotated.', blocks: msg('Token rotated.').blocks });
+    expect(root!.edits).toHaveLength(1);
+    expect(deliveries!.map((d) => [d.dmSent, d.revision, d.slackTs])).toEqual([
+      [true, 0, root!.ts],
+      [true, 1, root!.ts],
+    ]);
+  }, 120_000);
+
+  it('revisions queued before the post (Slack down) coalesce: one post carrying the newest, no edit', async () => {
+    const key = 'incident-2';
+    await slack.goDown(60_000, 'http503');
+    const [deliveries] = await requesters([
+      {
+        id: 'queued',
+        steps: [
+          send({ key, revision: 0, message: msg('investigation running…') }),
+          send({ key, revision: 1, message: msg('diagnosis one') }),
+          send({ key, revision: 2, message: msg('diagnosis two') }),
+          wait(key, 2),
+        ],
+      },
+    ]);
+    expect(slack.byKey(key)).toHaveLength(1);
+    expect(slack.byKey(key)[0]).toMatchObject({ text: 'diagnosis two', edits: [] });
+    expect(slack.requestsTo('chat.update')).toHaveLength(0);
+    expect(deliveries![0]).toMatchObject({ dmSent: true, revision: 2 });
+  }, 120_000);
+
+  it('edits queued while an edit is being retried coalesce: one chat.update with the newest revision', async () => {
+    const key = 'incident-3';
+    // The first edits fail (HTTP 503): the ones asked for meanwhile join the queued edit.
+    slack.script('chat.update', ...Array(3).fill({ kind: 'status', status: 503, body: 'Service Unavailable' }));
+    const [deliveries] = await requesters([
+      {
+        id: 'coalesce',
+        steps: [
+          send({ key, revision: 0, message: msg('running') }),
+          wait(key, 0),
+          send({ key, revision: 1, message: msg('seen 2×') }),
+          send({ key, revision: 2, message: msg('seen 3×') }),
+          send({ key, revision: 3, message: msg('seen 4×') }),
+          wait(key, 3),
+        ],
+      },
+    ]);
+    const [root] = slack.byKey(key);
+    expect(root!.edits.map((e) => e.text)).toEqual(['seen 4×']);
+    expect(deliveries!.at(-1)).toMatchObject({ dmSent: true, revision: 3, slackTs: root!.ts });
+  }, 120_000);
+
+  it('an urgent request goes ahead of everything queued', async () => {
+    await slack.goDown(60_000, 'http503');
+    await requesters([
+      {
+        id: 'urgent',
+        steps: [
+          send({ key: 'plain-1', revision: 0, message: msg('one') }),
+          send({ key: 'plain-2', revision: 0, message: msg('two') }),
+          send({ key: 'plain-3', revision: 0, message: msg('three') }),
+          send({ key: 'digest', revision: 0, message: msg('storm: 3 pairs'), urgent: true }),
+          wait('plain-3', 0),
+          wait('digest', 0),
+        ],
+      },
+    ]);
+    expect(slack.roots.map((m) => m.key)).toEqual(['digest', 'plain-1', 'plain-2', 'plain-3']);
+  }, 120_000);
+
+  it('a thread reply lands in its parent\'s thread, the parent found by key in the outbox\'s record', async () => {
+    const key = 'incident-4';
+    const reply = threadReplyKey(key, 'details');
+    const [deliveries] = await requesters([
+      {
+        id: 'thread',
+        steps: [send({ key, revision: 0, message: msg('running') }), send({ key: reply, revision: 0, message: msg('4 tool calls · 1,234 tokens'), threadOf: key }), wait(reply, 0)],
+      },
+    ]);
+    const [root] = slack.byKey(key);
+    const [posted] = slack.byKey(reply);
+    expect(posted).toMatchObject({ threadTs: root!.ts, channel: root!.channel });
+    expect(slack.repliesTo(root!.ts).map((m) => m.key)).toEqual([reply]);
+    expect(deliveries![0]).toMatchObject({ dmSent: true, revision: 0, slackTs: posted!.ts });
+  }, 120_000);
+
+  it('the reply of a parent given up is given up too, with a reason naming the parent', async () => {
+    const key = 'incident-5';
+    const early = threadReplyKey(key, 'details');
+    const late = threadReplyKey(key, 'recovered');
+    // A header over 150 characters: Slack refuses the parent for good (invalid_blocks).
+    const tooLong = { text: 'x', blocks: [header('h'.repeat(151))] };
+    const [deliveries] = await requesters([
+      {
+        id: 'orphans',
+        steps: [
+          send({ key, revision: 0, message: tooLong }),
+          send({ key: early, revision: 0, message: msg('details'), threadOf: key }),
+          wait(key, 0),
+          wait(early, 0),
+          send({ key: late, revision: 0, message: msg('recovered'), threadOf: key }),
+          wait(late, 0),
+        ],
+      },
+    ]);
+    expect(deliveries!.map((d) => [d.dmSent, d.dmReason])).toEqual([
+      [false, 'slack_error:invalid_blocks'],
+      [false, 'thread_parent_undelivered:slack_error:invalid_blocks'],
+      [false, 'thread_parent_undelivered:slack_error:invalid_blocks'],
+    ]);
+    expect(slack.dms).toHaveLength(0);
+  }, 120_000);
+
+  it('a thread reply whose answer was lost is looked up with conversations.replies (not history), not posted twice', async () => {
+    const key = 'incident-6';
+    const reply = threadReplyKey(key, 'details');
+    // Slack takes the reply, but its answer never comes back (the request times out): did it land?
+    slack.holdRepliesAfterAccepting(1);
+    const [deliveries] = await requesters([
+      { id: 'lost', steps: [send({ key, revision: 0, message: msg('running') }), wait(key, 0), send({ key: reply, revision: 0, message: msg('details'), threadOf: key }), wait(reply, 0)] },
+    ]);
+    const [root] = slack.byKey(key);
+    expect(slack.byKey(reply)).toHaveLength(1);
+    expect(slack.byKey(reply)[0]!.threadTs).toBe(root!.ts);
+    expect(slack.repliesCalls).toBe(1);
+    expect(slack.historyCalls).toBe(0);
+    expect(slack.requestsTo('conversations.replies')[0]!.body).toMatchObject({ ts: root!.ts, limit: '15' });
+    expect(deliveries![1]).toMatchObject({ dmSent: true, alreadyPosted: true, slackTs: slack.byKey(reply)[0]!.ts });
+  }, 120_000);
+
+  it('an edit request carrying where the message is needs no record: chat.update at that ts', async () => {
+    const key = 'incident-7';
+    const [first] = await requesters([{ id: 'before', steps: [send({ key, revision: 0, message: msg('running') }), wait(key, 0)] }]);
+    const at = { channel: first![0]!.channel!, ts: first![0]!.slackTs! };
+    // A new task queue: a new outbox with no record of the key.
+    const [second] = await requesters([{ id: 'after', steps: [send({ key, revision: 1, message: msg('done'), posted: at }), wait(key, 1)] }]);
+    expect(slack.byKey(key)).toHaveLength(1);
+    expect(slack.byKey(key)[0]).toMatchObject({ text: 'done', edits: [{ text: 'done' }] });
+    expect(second![0]).toMatchObject({ dmSent: true, revision: 1, slackTs: at.ts });
   }, 120_000);
 });

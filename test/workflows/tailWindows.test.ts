@@ -5,7 +5,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createReadAuditLog } from '../../src/activities/readAuditLog';
-import { enqueueDm } from '../../src/activities/enqueueDm';
+import { enqueueMessage } from '../../src/activities/enqueueMessage';
 import { getStateQuery, investigationWorkflowId, outboxWorkflowId, resetDebounceSignal, type OutboxRequest, type TailSettings, type TailStateView } from '../../src/api';
 import { DEFAULT_WINDOW_RULES, type WindowRules } from '../../src/domain/windowBatch';
 import { outboxRequestsQuery, windowLogQuery, type WindowLog } from '../support/windowWorkflows';
@@ -60,7 +60,7 @@ async function withTail(rules: Partial<WindowRules>, body: (h: Harness) => Promi
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: bundle,
-    activities: { readAuditLog: createReadAuditLog(), enqueueDm },
+    activities: { readAuditLog: createReadAuditLog(), enqueueMessage },
   });
   const settings: TailSettings = {
     auditLogPath: log,

@@ -137,7 +137,7 @@ export class ClusterDeployment {
   dmsByInvestigation(): Map<string, number> {
     const counts = new Map<string, number>();
     for (const dm of this.slack.posted) {
-      const id = String(dm.metadata?.event_payload?.workflow_id ?? dm.text);
+      const id = String(dm.metadata?.event_payload?.key ?? dm.text);
       counts.set(id, (counts.get(id) ?? 0) + 1);
     }
     return counts;
