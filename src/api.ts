@@ -87,6 +87,8 @@ export interface TailCounters {
   wakes: number;
   investigationsStarted: number;
   debounced: number;
+  /** Wakes a silence swallowed: counted, never investigated (they open no window and count on none). */
+  silenced: number;
   badRows: number;
   /** Reads that failed because the audit log could not be read (missing, EACCES, ...): an audit-log fault. */
   readErrors: number;
@@ -167,6 +169,8 @@ export interface TailStateView {
   /** With `windowRules` filled in (the defaults when the settings gave none). */
   settings: TailSettings & { windowRules: WindowRules };
   spendToday: DaySpend & { day: string; budgetUsd: number | null };
+  /** Active silences, oldest first (addSilence / removeSilence / the silence signal). */
+  silences: Silence[];
   /** Why the last read failed, until a read succeeds. */
   lastReadError?: string;
   /** Why the last read was interrupted, until a read succeeds. */
@@ -490,35 +494,18 @@ export const operatorActionUpdate = defineUpdate<OperatorActionResult, [Operator
 
 // ── Silences on the tail (issue 14; owner: silences) ───────────────────────
 
-/** A request to silence a probe (one category, or all of them) for a while. */
-export interface SilenceRequest {
-  probe: string;
-  /** Absent: every category of the probe. */
-  category?: string;
-  forSeconds: number;
-  reason: string;
-  /** Slack user ID, or the CLI user. */
-  createdBy: string;
-  /** A repeat of the same request (Slack's redelivery, a retried CLI call) makes no second silence. */
-  requestId?: string;
-}
+// SilenceRequest, Silence and their rules live in domain/silences.ts (the validators run in the tail and the CLI alike).
+import type { Silence, SilenceRequest } from './domain/silences';
+export type { Silence, SilenceRequest } from './domain/silences';
 
-export interface Silence {
-  id: string;
-  probe: string;
-  category?: string;
-  reason: string;
-  createdBy: string;
-  createdAtMs: number;
-  /** Workflow time; the silence ends by itself then. */
-  untilMs: number;
-}
-
-/** Answers the silence now in force (a repeat answers the first one). The validator refuses bad input to the caller. */
+/**
+ * On the tail: answers the silence now in force (a repeat of an active silence's requestId answers that one).
+ * The validator (addSilenceProblem) refuses bad input to the caller, naming the problem.
+ */
 export const addSilenceUpdate = defineUpdate<Silence, [SilenceRequest]>('addSilence');
-/** Ends a silence early; an unknown id is refused with a clear error. */
+/** On the tail: ends an active silence early and answers it; an unknown (or already ended) id is refused by the validator. */
 export const removeSilenceUpdate = defineUpdate<Silence, [{ id: string }]>('removeSilence');
-/** The same as addSilence for `tctl`, which can only signal; bad input is logged and ignored. Typed loosely: it comes from a CLI. */
+/** The same as addSilence for `tctl`, which can only signal; bad input is logged (with its problem) and ignored. Typed loosely: it comes from a CLI. */
 export const silenceSignal = defineSignal<[unknown]>('silence');
 
 // ── Fix runs (issue 14; owner: fixver) ─────────────────────────────────────
@@ -566,6 +553,6 @@ export function fixIdempotencyKey(workflowId: string, fixName: string): string {
 }
 
 /** Every message handler, by kind: what the README's table lists. */
-export const SIGNALS = [resetDebounceSignal, recordSpendSignal, enqueueMessageSignal, messageReportSignal, windowRepeatsSignal, windowClosedSignal] as const;
+export const SIGNALS = [resetDebounceSignal, recordSpendSignal, enqueueMessageSignal, messageReportSignal, windowRepeatsSignal, windowClosedSignal, silenceSignal] as const;
 export const QUERIES = [getStateQuery, getOutboxQuery, getIncidentQuery] as const;
-export const UPDATES = [updateSettingsUpdate, redeliverUpdate, operatorActionUpdate] as const;
+export const UPDATES = [updateSettingsUpdate, redeliverUpdate, addSilenceUpdate, removeSilenceUpdate, operatorActionUpdate] as const;

@@ -6,9 +6,11 @@ import { ConfigError } from '../config/config';
 import { registerDoctor } from './commands/doctor';
 import { registerEmit } from './commands/emit';
 import { registerInvestigations } from './commands/investigations';
+import { registerOperatorActions } from './commands/operatorActions';
 import { registerRedeliver } from './commands/redeliver';
 import { registerResetDebounce } from './commands/resetDebounce';
 import { registerSetup } from './commands/setup';
+import { registerSilences } from './commands/silences';
 import { registerStatus } from './commands/status';
 import { CliError } from './context';
 
@@ -23,7 +25,7 @@ function packageVersion(): string {
 
 export function buildProgram(): Command {
   const program = new Command('probe-wake')
-    .description('Operate probe-wake: emit wakes, inspect the tail, reset debounce, list investigations, check the set-up.')
+    .description('Operate probe-wake: emit wakes, inspect the tail, reset debounce, silence probes, act on investigations, list them, check the set-up.')
     .version(packageVersion())
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
@@ -35,8 +37,10 @@ export function buildProgram(): Command {
   registerEmit(program);
   registerStatus(program);
   registerResetDebounce(program);
+  registerSilences(program);
   registerInvestigations(program);
   registerRedeliver(program);
+  registerOperatorActions(program);
   registerDoctor(program);
   registerSetup(program);
   return program;

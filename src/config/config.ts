@@ -1,3 +1,4 @@
+import { actorsFrom } from '../domain/actors';
 import path from 'node:path';
 import { DEFAULT_TAIL_WORKFLOW_ID, DEFAULT_TASK_QUEUE } from '../api';
 import type { ModelPrice, PriceBand } from '../domain/costLadder';
@@ -340,7 +341,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   const incident: IncidentSettings = {
     uiUrl: read.url(['PROBE_WAKE_UI_URL'])?.replace(/\/+$/, '') ?? (config.temporal.address === undefined ? `http://127.0.0.1:${config.temporal.devUiPort}` : undefined),
   };
-  const slackActions = readSlackActions(read, config.slack.operatorUserId);
+  const slackActions = readSlackActions(read, env);
   const codec = parseCodecKeys(env[CODEC_KEYS_ENV]);
   // ── fixver (issue 14) ──
   const fixRunners = parseFixRunners(env[FIX_RUNNERS_ENV], env);
@@ -431,14 +432,13 @@ export type SlackActionSettings =
   | { mode: 'http'; signingSecret: string; host: string; port: number; actors: string[] };
 
 export const DEFAULT_SLACK_HTTP_ADDRESS = '127.0.0.1:3000';
-const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
 /**
  * SLACK_APP_TOKEN (`xapp-…`): Socket Mode. Else SLACK_SIGNING_SECRET: HTTP on PROBE_WAKE_SLACK_HTTP_ADDRESS
  * (host:port, default 127.0.0.1:3000). PROBE_WAKE_SLACK_ACTORS: who may act (comma-separated user IDs,
  * default SLACK_OPERATOR_USER_ID alone); with a receiver on, someone must be allowed.
  */
-function readSlackActions(read: Reader, operatorUserId: string | undefined): SlackActionSettings {
+function readSlackActions(read: Reader, env: Env): SlackActionSettings {
   const appToken = read.text(['SLACK_APP_TOKEN'], { pattern: /^xapp-\S+$/, describe: 'must be an app-level token (xapp-…) without whitespace' });
   const signingSecret = read.text(['SLACK_SIGNING_SECRET'], { pattern: /^\S+$/, describe: 'must not contain whitespace' });
   const address = read.text(['PROBE_WAKE_SLACK_HTTP_ADDRESS'], {
@@ -448,14 +448,13 @@ function readSlackActions(read: Reader, operatorUserId: string | undefined): Sla
   const [, rawHost = '127.0.0.1', rawPort = '3000'] = /^(.*):(\d+)$/.exec(address) ?? [];
   const port = Number(rawPort);
   if (port < 1 || port > 65_535) read.problems.push(`PROBE_WAKE_SLACK_HTTP_ADDRESS=${JSON.stringify(address)}: port must be from 1 to 65535`);
-  const listed = read.text(['PROBE_WAKE_SLACK_ACTORS']);
-  const actors = listed === undefined ? (operatorUserId ? [operatorUserId] : []) : listed.split(',').map((id) => id.trim()).filter((id) => id !== '');
-  const badActors = actors.filter((id) => !SLACK_USER_ID.test(id));
-  if (badActors.length > 0) {
-    read.problems.push(`PROBE_WAKE_SLACK_ACTORS: ${badActors.map((id) => JSON.stringify(id.slice(0, 40))).join(', ')} ${badActors.length === 1 ? 'is not a Slack user ID' : 'are not Slack user IDs'} (like U024BE7LH)`);
-  }
+  // One reading of the actor list for every door (the receiver here, the CLI's --as): domain/actors.ts.
+  const listed = actorsFrom(env);
+  // The operator's ID is checked with the Slack settings already: only the list itself is reported here.
+  if ('error' in listed && env.PROBE_WAKE_SLACK_ACTORS?.trim()) read.problems.push(listed.error);
+  const actors = 'actors' in listed ? listed.actors : [];
   const mode = appToken ? 'socket' : signingSecret ? 'http' : 'off';
-  if (mode !== 'off' && actors.length === 0) {
+  if (mode !== 'off' && actors.length === 0 && !('error' in listed)) {
     read.problems.push(`${mode === 'socket' ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET'} is set but nobody may act: set PROBE_WAKE_SLACK_ACTORS or SLACK_OPERATOR_USER_ID`);
   }
   if (appToken) return { mode: 'socket', appToken, actors };

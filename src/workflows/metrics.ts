@@ -17,6 +17,7 @@ export const METRIC_NAMES = {
   readErrors: 'probe_wake_read_errors',
   readsInterrupted: 'probe_wake_reads_interrupted',
   debounced: 'probe_wake_debounced',
+  silenced: 'probe_wake_silenced',
   investigationsStarted: 'probe_wake_investigations_started',
   investigations: 'probe_wake_investigations',
   dmsSent: 'probe_wake_dms_sent',
@@ -53,6 +54,10 @@ export function readInterrupted(): void {
 
 export function debounced(pair: Pick<Wake, 'probe' | 'category'>, wakes = 1): void {
   count(METRIC_NAMES.debounced, wakes, 'Wakes inside an open debounce window (not investigated)', keyTags(pair));
+}
+
+export function silenced(pair: Pick<Wake, 'probe' | 'category'>, wakes: number): void {
+  count(METRIC_NAMES.silenced, wakes, 'Wakes an operator silence swallowed (not investigated)', keyTags(pair));
 }
 
 export function investigationStarted(wake: Wake): void {

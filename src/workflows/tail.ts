@@ -8,6 +8,7 @@ import {
   log,
   ParentClosePolicy,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   sleep,
   startChild,
@@ -51,6 +52,7 @@ import { describeActivityFailure } from './failureReasons';
 import * as metrics from './metrics';
 import { sendStormDigest } from './stormDigest';
 import { initialState, type TailState } from './tailState';
+import { activeSilences, installSilenceHandlers, silencesDetails, takeSilenced } from './tailSilences';
 
 /** Reads per tick before yielding to the timer: a big backlog drains over several ticks. */
 const MAX_READS_PER_TICK = 20;
@@ -105,6 +107,8 @@ export async function probeTailWorkflow(input: TailInput<TailState>): Promise<vo
   // Child starts and signals the server has not acknowledged yet: settled before continue-as-new.
   const inFlight: InFlight = { all: new Set(), starts: new Map() };
   setHandler(resetDebounceSignal, (scope) => resetDebounce(state, scope, inFlight));
+  installSilenceHandlers(state, () => setCurrentDetails(silencesDetails(state, Date.now())));
+  setCurrentDetails(silencesDetails(state, Date.now()));
   setHandler(recordSpendSignal, (report) => {
     state.spend = costLadder.settle(state.spend, report);
   });
@@ -231,7 +235,11 @@ function repeatCount(batch: ReadBatch): number {
 }
 
 /** The windows' rules: the whole read decided on the workflow's deterministic clock (Date.now() is replay-safe here). */
-function decideWindows(state: TailState, settings: TailSettings, batch: ReadBatch): windowBatch.BatchDecision<Wake> {
+function decideWindows(state: TailState, settings: TailSettings, read: ReadBatch): windowBatch.BatchDecision<Wake> {
+  // Silenced wakes go no further: counted, never investigated, no window opened or counted on.
+  const { batch, silenced, pruned } = takeSilenced(state, read, Date.now());
+  state.counters.silenced += silenced;
+  if (pruned) setCurrentDetails(silencesDetails(state, Date.now()));
   const decision = windowBatch.decideBatch(state, batch, {
     nowMs: Date.now(),
     debounce: settings.debounce,
@@ -424,6 +432,7 @@ function view(state: TailState, settings: TailSettings): TailStateView {
     counters: state.counters,
     settings: { ...settings, windowRules: rules },
     spendToday: spendToday(state, settings),
+    silences: activeSilences(state, Date.now()),
     lastReadError: state.lastReadError,
     lastReadInterruption: state.lastReadInterruption,
   };

@@ -1,6 +1,7 @@
 import type { TailCounters } from '../api';
 import type { SpendLedger } from '../domain/costLadder';
 import { initialWindowState, type WindowState } from '../domain/windowBatch';
+import { emptySilences, type SilenceTable } from '../domain/silences';
 import type { AuditCursor } from '../domain/tailTypes';
 
 /** Everything carried across continue-as-new (the tail's own; clients see TailStateView in src/api.ts). */
@@ -9,6 +10,8 @@ export interface TailState extends WindowState {
   counters: TailCounters;
   /** Investigation spend by UTC day (the cost ladder's durable ledger). */
   spend: SpendLedger;
+  /** Operators' silences (their expiry is workflow time). */
+  silences: SilenceTable;
   lastReadError?: string;
   lastReadInterruption?: string;
 }
@@ -18,11 +21,13 @@ export function initialState(): TailState {
     cursor: null,
     ...initialWindowState(),
     spend: {},
+    silences: emptySilences(),
     counters: {
       rowsRead: 0,
       wakes: 0,
       investigationsStarted: 0,
       debounced: 0,
+      silenced: 0,
       badRows: 0,
       readErrors: 0,
       readsInterrupted: 0,

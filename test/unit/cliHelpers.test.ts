@@ -4,6 +4,8 @@ import { visibilityQuery } from '../../src/cli/commands/investigations';
 import { CliError } from '../../src/cli/context';
 import { parseSince } from '../../src/cli/since';
 import { formatTable } from '../../src/cli/table';
+import { renderSilences } from '../../src/cli/commands/silences';
+import type { TailStateView } from '../../src/api';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 
@@ -66,7 +68,7 @@ describe('status: spend line', () => {
     windows: [],
     held: [],
     flapping: [],
-    counters: { rowsRead: 0, wakes: 0, investigationsStarted: 0, debounced: 0, badRows: 0, readErrors: 0, readsInterrupted: 0, restarts: 0, restartsByReason: {}, rowsFromRotatedFile: 0, continuedAsNew: 0, recovered: 0, windowsReset: 0, held: 0, flappingWindows: 0, storms: 0, signalsUndelivered: 0 },
+    counters: { rowsRead: 0, wakes: 0, investigationsStarted: 0, debounced: 0, silenced: 0, badRows: 0, readErrors: 0, readsInterrupted: 0, restarts: 0, restartsByReason: {}, rowsFromRotatedFile: 0, continuedAsNew: 0, recovered: 0, windowsReset: 0, held: 0, flappingWindows: 0, storms: 0, signalsUndelivered: 0 },
     settings: {
       auditLogPath: '/a.jsonl',
       pollSeconds: 30,
@@ -79,6 +81,7 @@ describe('status: spend line', () => {
       windowRules: DEFAULT_WINDOW_RULES,
     },
     spendToday: { day: '2026-11-29', spentUsd: 0.0123, reservedUsd: 0.072, halted: 2, budgetUsd: 5 },
+    silences: [] as TailStateView['silences'],
   };
 
   it("shows today's spend, what running investigations hold, and the budget", () => {
@@ -87,12 +90,35 @@ describe('status: spend line', () => {
     );
     expect(renderState({ ...state, spendToday: { ...state.spendToday, budgetUsd: null, halted: 0 } }, 'probe-tail')).toContain('no budget');
   });
+
+  it('counts silenced wakes and lists the active silences', () => {
+    expect(renderState(state, 'probe-tail')).toContain('Active silences: none');
+    const silenced = { ...state, counters: { ...state.counters, silenced: 7 }, silences: [{ id: 's-1', probe: 'fly', reason: 'maintenance', createdBy: 'U024BE7LH', createdAtMs: 0, untilMs: Date.parse('2026-11-29T12:00:00Z') }] };
+    const text = renderState(silenced, 'probe-tail');
+    expect(text).toMatch(/debounced\s+silenced\s+held/);
+    expect(text).toMatch(/^  0\s+0\s+0\s+0\s+7\s+0/m);
+    expect(text).toContain('Active silences (1)\n  id   scope                 until                     reason       by\n  s-1  fly (every category)  2026-11-29T12:00:00.000Z  maintenance  U024BE7LH');
+  });
+});
+
+describe('status and silences: active silences', () => {
+  const silence = { id: 's-2', probe: 'fly', category: 'auth', reason: 'Fly maintenance', createdBy: 'U024BE7LH', createdAtMs: Date.parse('2026-11-29T10:00:00Z'), untilMs: Date.parse('2026-11-29T12:00:00Z') };
+  const wide = { id: 's-3', probe: 'pg*', reason: 'replica rebuild', createdBy: 'cli:ops', createdAtMs: 0, untilMs: Date.parse('2026-11-30T10:00:00Z') };
+
+  it('silences: a table of id, scope, until, reason, by', () => {
+    expect(renderSilences([silence, wide]).split('\n')).toEqual([
+      'id   scope                 until                     reason           by',
+      's-2  fly/auth              2026-11-29T12:00:00.000Z  Fly maintenance  U024BE7LH',
+      's-3  pg* (every category)  2026-11-30T10:00:00.000Z  replica rebuild  cli:ops',
+    ]);
+    expect(renderSilences([])).toBe('No active silences.');
+  });
 });
 
 describe('status: windows, held wakes, flapping pairs, storm', () => {
   const base = {
     cursor: { inode: 1, offset: 10 },
-    counters: { rowsRead: 9, wakes: 9, investigationsStarted: 3, debounced: 4, badRows: 0, readErrors: 0, readsInterrupted: 0, restarts: 0, restartsByReason: {}, rowsFromRotatedFile: 0, continuedAsNew: 0, recovered: 2, windowsReset: 1, held: 2, flappingWindows: 1, storms: 1, signalsUndelivered: 0 },
+    counters: { rowsRead: 9, wakes: 9, investigationsStarted: 3, debounced: 4, silenced: 0, badRows: 0, readErrors: 0, readsInterrupted: 0, restarts: 0, restartsByReason: {}, rowsFromRotatedFile: 0, continuedAsNew: 0, recovered: 2, windowsReset: 1, held: 2, flappingWindows: 1, storms: 1, signalsUndelivered: 0 },
     settings: {
       auditLogPath: '/a.jsonl',
       pollSeconds: 30,
@@ -105,6 +131,7 @@ describe('status: windows, held wakes, flapping pairs, storm', () => {
       windowRules: { ...DEFAULT_WINDOW_RULES, minWakes: { wakes: 3, withinSeconds: 60 } },
     },
     spendToday: { day: '2026-11-29', spentUsd: 0, reservedUsd: 0, halted: 0, budgetUsd: null },
+    silences: [] as TailStateView['silences'],
   };
   const state = {
     ...base,

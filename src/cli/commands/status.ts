@@ -3,6 +3,7 @@ import { getStateQuery, type TailStateView } from '../../api';
 import { CliError, cliConfig, errorText, output, withTemporal } from '../context';
 import { readOutbox, renderOutbox } from '../outbox';
 import { formatTable } from '../table';
+import { renderSilences } from './silences';
 import { tailHandle } from '../tail';
 
 export function registerStatus(program: Command): void {
@@ -46,13 +47,14 @@ export function renderState(state: TailStateView, where: string): string {
     '',
     'Counters',
     formatTable(
-      ['rows read', 'wakes', 'investigations', 'debounced', 'held', 'recovered', 'reset', 'flapping', 'storms', 'bad rows', 'read errors', 'restarts', 'continued-as-new'],
+      ['rows read', 'wakes', 'investigations', 'debounced', 'silenced', 'held', 'recovered', 'reset', 'flapping', 'storms', 'bad rows', 'read errors', 'restarts', 'continued-as-new'],
       [
         [
           counters.rowsRead,
           counters.wakes,
           counters.investigationsStarted,
           counters.debounced,
+          counters.silenced,
           counters.held,
           counters.recovered,
           counters.windowsReset,
@@ -107,7 +109,13 @@ export function renderState(state: TailStateView, where: string): string {
     const s = state.storm;
     lines.push('', `Storm since ${s.startedAt}: ${s.pairs} pairs, digest ${s.digestKey} (revision ${s.sentRevision} sent${s.pending ? ', more pairs joined since' : ''})`);
   }
+  lines.push('', ...silenceLines(state.silences));
   return lines.join('\n');
+}
+
+function silenceLines(silences: TailStateView['silences']): string[] {
+  if (silences.length === 0) return ['Active silences: none'];
+  return [`Active silences (${silences.length})`, renderSilences(silences).replace(/^/gm, '  ')];
 }
 
 function describeRules(rules: TailStateView['settings']['windowRules'] | undefined): string {
