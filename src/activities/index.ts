@@ -11,6 +11,7 @@ import { createReadAuditLog } from './readAuditLog';
 import type { Failpoint } from './failpoint';
 import { createAppendInvestigationRow } from './appendInvestigationRow';
 import { createIncidentSettings } from './incidentSettings';
+import { createAddSilence, createAppendOperatorActionRow } from './operatorActions';
 
 export interface ActivityOptions {
   readLimits?: ReadLimits;
@@ -49,6 +50,9 @@ export function createActivities(config: AppConfig, options: ActivityOptions = {
     dmDeliverySettings: createDmDeliverySettings(config.slack.deliveryHorizonMs),
     enqueueMessage,
     incidentSettings: createIncidentSettings(config.incident),
+    // operator actions (issue 14; owner: actions)
+    addSilence: createAddSilence(config.temporal.tailWorkflowId),
+    appendOperatorActionRow: createAppendOperatorActionRow(config.auditLogPath),
   };
 }
 
