@@ -103,12 +103,12 @@ export class Incident {
         await this.announceRecovery(this.state.recovered.afterMs);
         continue;
       }
-      if (this.state.closed) {
-        // Buttons only while the incident is open: the close takes them off the root.
+      const dueAtMs = rules.repeatEditDueAtMs(this.state);
+      if (this.state.closed && (dueAtMs === undefined || this.buttonsOnRoot)) {
+        // Buttons only while the incident is open: the close takes them off the root (showing the last count too).
         if (this.buttonsOnRoot) this.refreshRoot();
         break;
       }
-      const dueAtMs = rules.repeatEditDueAtMs(this.state);
       if (dueAtMs !== undefined && dueAtMs <= Date.now()) {
         this.editRoot((state) => rules.rootEdited(state, Date.now()));
         this.publish(true);

@@ -155,18 +155,21 @@ describe('the incident thread', () => {
     expect((described.memo as unknown as InvestigationMemo).incident).toEqual({ phase: 'recovered', wakes: 1, recoveredAfterMs: 26 * MIN, closedBecause: 'recovered' });
   });
 
-  it('a reset closes it early without a recovery reply', async () => {
+  it('a reset closes it early without a recovery reply; the root still ends showing every wake', async () => {
     const { outcome, calls } = await runIncident(env, wake, `inc-${++run}`, {
       investigate: answer,
       postRoot: posted,
       window: await windowFrom(0, 60 * MIN),
       during: async (handle) => {
         await incidentWhen(handle, (s) => s.diagnosed);
+        await handle.signal(windowRepeatsSignal, { wakes: 2, lastSeenAtMs: await env.currentTimeMs() });
         await handle.signal(windowClosedSignal, { reason: 'reset', atMs: await env.currentTimeMs() });
       },
     });
-    expect(outcome).toMatchObject({ phase: 'investigated', closedBecause: 'reset' });
+    expect(outcome).toMatchObject({ phase: 'investigated', closedBecause: 'reset', wakesSeen: 2 });
     expect(calls.replies.map((r) => r.key)).toEqual([expect.stringMatching(/#details$/)]);
+    // Owed when the window closed, sent at its pace (a minute after the diagnosis edit).
+    expect(contextLine(calls.updates.at(-1)!.message)).toContain('seen 2×');
   });
 });
 
