@@ -90,7 +90,7 @@ export class Incident {
    */
   async replyDetails(delivery: Delivery, details: InvestigationDetails): Promise<void> {
     if (!delivery.dmSent) return;
-    await this.send({ key: threadReplyKey(this.rootKey, 'details'), revision: 0, message: detailsMessage(details), threadOf: this.rootKey, report: false });
+    await this.send({ key: threadReplyKey(this.rootKey, 'details'), revision: 0, message: detailsMessage(details), threadOf: this.rootKey, ...this.parentAt(), report: false });
   }
 
   /**
@@ -136,7 +136,7 @@ export class Incident {
 
   /** One reply in the root's thread (key `{workflow ID}#{name}`); resolves once the outbox has it queued. */
   replyInThread(name: string, text: string): Promise<void> {
-    return this.send({ key: threadReplyKey(this.rootKey, name), revision: 0, message: { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } }] }, threadOf: this.rootKey, report: false });
+    return this.send({ key: threadReplyKey(this.rootKey, name), revision: 0, message: { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } }] }, threadOf: this.rootKey, ...this.parentAt(), report: false });
   }
 
   /** Waits for the window to close: the tail's windowClosed, or its expiry. Without a window, closes now. */
@@ -172,7 +172,7 @@ export class Incident {
 
   private async announceRecovery(afterMs: number): Promise<void> {
     this.recoveryAnnounced = true;
-    await this.send({ key: threadReplyKey(this.rootKey, 'recovered'), revision: 0, message: recoveredMessage(this.input.wake, afterMs), threadOf: this.rootKey, report: false });
+    await this.send({ key: threadReplyKey(this.rootKey, 'recovered'), revision: 0, message: recoveredMessage(this.input.wake, afterMs), threadOf: this.rootKey, ...this.parentAt(), report: false });
     this.editRoot((state) => rules.rootEdited(state, Date.now()));
     this.publish(true);
   }
@@ -181,8 +181,16 @@ export class Incident {
   private editRoot(rule: (state: rules.IncidentState) => rules.IncidentState): number {
     this.state = rule(this.state);
     const revision = this.state.rootRevision;
-    void this.send({ key: this.rootKey, revision, message: this.rootMessage(), report: true });
+    void this.send({ key: this.rootKey, revision, message: this.rootMessage(), ...(this.state.root ? { posted: this.state.root } : {}), report: true });
     return revision;
+  }
+
+  /**
+   * Where the root is, once known, for its thread replies: an outbox that closed while idle (10 min) has
+   * no record of it, and without the location would give the reply up (thread_parent_unknown).
+   */
+  private parentAt(): { parent?: { channel: string; ts: string } } {
+    return this.state.root ? { parent: this.state.root } : {};
   }
 
   private rootMessage(): SlackMessage {
