@@ -78,8 +78,8 @@ describe('a click on the root message, end to end', () => {
       taskQueue: TASK_QUEUE,
       args: [{ wake, windowKey, window: { openedAtMs: now, closesAtMs: now + 10 * 60_000 } }],
     });
-    // The root as Slack holds it, with its buttons (the diagnosis, here the fallback, is in).
-    const root = await eventually(() => slack.byKey(workflowId).find((m) => m.edits.length > 0), 60_000, 'the root message, edited into the fallback');
+    // The root as Slack holds it, with its buttons.
+    const root = await eventually(() => slack.byKey(workflowId)[0], 60_000, 'the root message');
     const buttons = (root.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).find((b) => b.type === 'actions')!.elements!;
     const ack = buttons.find((b) => b.action_id === 'probe_wake.ack')!;
     expect(ack.value).toBe(encodeButtonValue({ workflowId }));
@@ -116,5 +116,27 @@ describe('a click on the root message, end to end', () => {
     await handle.result();
     // The close took the buttons off the root.
     await eventually(() => (JSON.stringify(slack.byKey(workflowId)[0]!.blocks).includes('"actions"') ? undefined : true), 30_000, 'the root without buttons');
+  });
+
+  it('click after click on fresh incidents (click -> thread line times printed, not asserted)', async () => {
+    for (let i = 1; i <= 4; i += 1) {
+      const wake = flyWake();
+      const windowKey = `${wake.wakeId}-e2e-more-${i}`;
+      const workflowId = investigationWorkflowId(wake.probe, wake.category, windowKey);
+      const now = Date.now();
+      const handle = await env.client.workflow.start('probeInvestigationWorkflow', {
+        workflowId,
+        taskQueue: TASK_QUEUE,
+        args: [{ wake, windowKey, window: { openedAtMs: now, closesAtMs: now + 10 * 60_000 } }],
+      });
+      const root = await eventually(() => slack.byKey(workflowId)[0], 60_000, 'the root message');
+      const body = formBody(blockActionsPayload({ userId: OPERATOR, actionId: 'probe_wake.ack', value: encodeButtonValue({ workflowId }), actionTs: `1764690000.00000${i}`, responseUrl: responses.url(`more-${i}`) }));
+      const clickedAt = Date.now();
+      expect(await postSigned(receiver.listening, body, { secret: SECRET })).toBe(200);
+      await eventually(() => slack.repliesTo(root.ts).find((m) => m.key === threadReplyKey(workflowId, 'action-1')), 30_000, 'the thread line');
+      clickToLineMs.push(Date.now() - clickedAt);
+      await handle.signal(windowClosedSignal, { reason: 'reset', atMs: Date.now() });
+      await handle.result();
+    }
   });
 });
