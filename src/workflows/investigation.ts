@@ -32,9 +32,10 @@ const { incidentSettings } = proxyLocalActivities<Pick<Activities, 'incidentSett
 export async function probeInvestigationWorkflow(input: InvestigationInput): Promise<InvestigationOutcome> {
   const { wake } = input;
   const workflowId = workflowInfo().workflowId;
-  const incident = new Incident(input, input.window?.openedAtMs ?? Date.now(), await webUiLink());
+  const incident = new Incident(input, input.window?.openedAtMs ?? Date.now());
   incident.listen();
   installOperatorActions(incident, input);
+  incident.linkTo(await webUiLink());
   await incident.postAlert();
   const rootPosted = incident.watchRootPosted();
   const current = incident.keepCurrent();
