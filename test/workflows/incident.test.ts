@@ -126,8 +126,12 @@ describe('the incident thread', () => {
     });
     expect(topLevelPosts(calls)).toHaveLength(1);
     expect(calls.replies.map((r) => r.key)).toEqual([expect.stringMatching(/#details$/)]);
+    // The window's close edits the root once more: it takes the operator's buttons off (issue 14).
+    const closeEdit = calls.updates.at(-1)!.message;
+    expect((closeEdit.blocks ?? []).some((b) => b.type === 'actions')).toBe(false);
+    expect(contextLine(closeEdit)).toContain('seen 7×');
     // One edit for the first five repeats, one more (a minute later) for the seventh wake, before the window closed.
-    const repeatEdits = calls.updates.filter((u) => /seen \d+×/.test(contextLine(u.message)));
+    const repeatEdits = calls.updates.slice(0, -1).filter((u) => /seen \d+×/.test(contextLine(u.message)));
     expect(repeatEdits.map((u) => /seen (\d+)×/.exec(contextLine(u.message))![1])).toEqual(['6', '7']);
     expect(contextLine(repeatEdits[0]!.message)).toMatch(/seen 6× · last \d\d:\d\d UTC/);
     // Every root edit still reads as the finished DM.
