@@ -273,14 +273,6 @@ export function partitionSilenced<B extends SilenceableBatch>(table: SilenceTabl
   return { batch: { ...batch, wakes, repeats, ...(health && { health }) } as B, silenced: [...counts.values()] };
 }
 
-/**
- * The Slack snooze button's request: the wake's own pair, for the chosen time,
- * keyed by the click so Slack's redelivery answers the same silence.
- */
-export function snoozeRequest(pair: { probe: string; category: string }, forSeconds: number, actor: string, requestId: string): SilenceRequest {
-  return { probe: pair.probe, category: pair.category, forSeconds, reason: `snoozed from Slack for ${formatSeconds(forSeconds)}`, createdBy: actor, requestId };
-}
-
 /** `fly/auth`, `fly*` (every category). */
 export function silenceScope(silence: Pick<Silence, 'probe' | 'category'>): string {
   return silence.category === undefined ? `${silence.probe} (every category)` : `${silence.probe}/${silence.category}`;

@@ -12,7 +12,6 @@ import {
   silenceFor,
   silenceRequestProblem,
   silencesDetails,
-  snoozeRequest,
   type SilenceRequest,
   type SilenceTable,
 } from '../../src/domain/silences';
@@ -256,10 +255,3 @@ describe('rendering', () => {
   });
 });
 
-describe('snoozeRequest', () => {
-  it('silences the wake\'s own pair, keyed by the click', () => {
-    const r = snoozeRequest({ probe: 'fly', category: 'auth' }, 3600, 'U024BE7LH', 'slack:1733130000.123:U024BE7LH');
-    expect(r).toEqual({ probe: 'fly', category: 'auth', forSeconds: 3600, reason: 'snoozed from Slack for 1 h', createdBy: 'U024BE7LH', requestId: 'slack:1733130000.123:U024BE7LH' });
-    expect(silenceRequestProblem(r)).toBeUndefined();
-  });
-});
