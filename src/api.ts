@@ -306,6 +306,8 @@ export interface IncidentSnapshot {
   diagnosed: boolean;
   recoveredAfterMs?: number;
   closedBecause?: ClosedBecause;
+  /** Who acknowledged it (the ack button, `probe-wake ack`) and when (epoch ms). */
+  acknowledged?: { by: string; atMs: number };
 }
 
 /** On an investigation: the incident now (phase, repeats, root message, recovery). */
@@ -335,6 +337,7 @@ export interface IncidentMemo {
   wakes: number;
   recoveredAfterMs?: number;
   closedBecause?: ClosedBecause;
+  acknowledged?: { by: string; atMs: number };
 }
 
 export interface OutcomeMemo {

@@ -32,21 +32,28 @@ export interface AppendResult {
  */
 export function createAppendInvestigationRow(auditLogPath: string) {
   return async function appendInvestigationRow(row: InvestigationRow): Promise<AppendResult> {
-    const { attempt, isLocal } = Context.current().info;
-    if ((isLocal || attempt > 1) && (await alreadyWritten(auditLogPath, row))) return { appended: false };
-    await untilRowBoundary(auditLogPath);
-    await fs.appendFile(auditLogPath, `${JSON.stringify(row)}\n`, { flag: 'a' });
-    return { appended: true };
+    return appendRowOnce(auditLogPath, row, (candidate) => candidate.event === row.event && candidate.workflow_id === row.workflow_id);
   };
 }
 
-async function alreadyWritten(auditLogPath: string, row: InvestigationRow): Promise<boolean> {
-  const existing = await recentRows(
-    auditLogPath,
-    1,
-    (candidate) => (candidate.event === row.event && candidate.workflow_id === row.workflow_id ? true : undefined),
-    { prefilter: row.workflow_id, maxBytes: DEDUP_SCAN_BYTES },
-  );
+/**
+ * The append with its guards, for any row of ours that carries `workflow_id`: `sameRow` says which
+ * earlier row would be this one (an operator action's row is one per request, not per event).
+ */
+export async function appendRowOnce(
+  auditLogPath: string,
+  row: { workflow_id: string },
+  sameRow: (candidate: Record<string, unknown>) => boolean,
+): Promise<AppendResult> {
+  const { attempt, isLocal } = Context.current().info;
+  if ((isLocal || attempt > 1) && (await alreadyWritten(auditLogPath, row.workflow_id, sameRow))) return { appended: false };
+  await untilRowBoundary(auditLogPath);
+  await fs.appendFile(auditLogPath, `${JSON.stringify(row)}\n`, { flag: 'a' });
+  return { appended: true };
+}
+
+async function alreadyWritten(auditLogPath: string, workflowId: string, sameRow: (candidate: Record<string, unknown>) => boolean): Promise<boolean> {
+  const existing = await recentRows(auditLogPath, 1, (candidate) => (sameRow(candidate) ? true : undefined), { prefilter: workflowId, maxBytes: DEDUP_SCAN_BYTES });
   return existing.length > 0;
 }
 

@@ -12,6 +12,7 @@ import type { Failpoint } from './failpoint';
 import { createAppendInvestigationRow } from './appendInvestigationRow';
 import { createIncidentSettings } from './incidentSettings';
 import { createRunFix } from './runFix';
+import { createAddSilence, createAppendOperatorActionRow } from './operatorActions';
 
 export interface ActivityOptions {
   readLimits?: ReadLimits;
@@ -51,6 +52,9 @@ export function createActivities(config: AppConfig, options: ActivityOptions = {
     enqueueMessage,
     incidentSettings: createIncidentSettings(config.incident),
     runFix: createRunFix(config.fixRunners),
+    // operator actions (issue 14; owner: actions)
+    addSilence: createAddSilence(config.temporal.tailWorkflowId),
+    appendOperatorActionRow: createAppendOperatorActionRow(config.auditLogPath),
   };
 }
 

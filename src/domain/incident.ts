@@ -49,9 +49,10 @@ export function repeated(state: IncidentState, repeats: { wakes: number; lastSee
 /**
  * When the root may be edited for repeats: `now` when the count shown is stale and a minute has passed
  * since the last edit of the root; a later time while inside that minute; undefined when nothing is owed.
+ * A closed window still owes its last count: the root should end showing every wake of the window.
  */
 export function repeatEditDueAtMs(state: IncidentState): number | undefined {
-  if (state.repeats.wakes <= state.shownWakes || state.closed) return undefined;
+  if (state.repeats.wakes <= state.shownWakes) return undefined;
   return state.lastRootEditAtMs === undefined ? 0 : state.lastRootEditAtMs + REPEAT_EDIT_INTERVAL_MS;
 }
 

@@ -1,6 +1,8 @@
 import type { TurnUsage } from './agent';
 import type { Wake } from './auditRow';
 import { factLines, formatDm, headerLine, type Finding } from './dmText';
+import { acknowledgedLine, type Acknowledged } from './operatorActions';
+import { ACTIONS_BLOCK_ID } from './slackActions';
 import { inert, neutraliseMentions, stripControls } from './slackText';
 
 /**
@@ -44,6 +46,8 @@ export interface IncidentView {
   recoveredAfterMs?: number;
   /** The investigation in the Temporal Web UI; absent: no link (an external cluster without PROBE_WAKE_UI_URL). */
   uiLink?: string;
+  /** Set once an operator acknowledged: shown on the context line. */
+  acknowledged?: Acknowledged;
   /** Interactive elements (issue 14's buttons), rendered as one actions block at the end. */
   actions?: Block[];
 }
@@ -59,7 +63,7 @@ export function incidentMessage(view: IncidentView): RenderedMessage {
   if (!finding) tail.push(section(`_${INVESTIGATION_RUNNING}_`));
   tail.push(context(contextElements(view)));
   const actions = view.actions?.slice(0, ACTIONS_MAX_ELEMENTS);
-  if (actions && actions.length > 0) tail.push({ type: 'actions', elements: actions });
+  if (actions && actions.length > 0) tail.push({ type: 'actions', block_id: ACTIONS_BLOCK_ID, elements: actions });
   const room = MESSAGE_MAX_BLOCKS - head.length - tail.length;
   return { text, blocks: [...head, ...sections(body, room), ...tail] };
 }
@@ -81,6 +85,7 @@ export function contextElements(view: IncidentView): string[] {
   if (view.repeats && view.repeats.wakes > 1) elements.push(`seen ${view.repeats.wakes}× · last ${clock(view.repeats.lastSeenAtMs)}`);
   if (view.flapping) elements.push(`flapping: ${view.flapping.windows} windows in ${formatDuration(view.flapping.periodSeconds * 1000)}`);
   if (view.recoveredAfterMs !== undefined) elements.push(`✅ recovered after ${formatDuration(view.recoveredAfterMs)}`);
+  if (view.acknowledged) elements.push(acknowledgedLine(view.acknowledged));
   if (view.uiLink) elements.push(`<${view.uiLink}|Temporal Web UI>`);
   return elements.slice(0, CONTEXT_MAX_ELEMENTS);
 }

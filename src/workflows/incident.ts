@@ -11,6 +11,8 @@ import {
 import type { Finding } from '../domain/dmText';
 import * as rules from '../domain/incident';
 import { detailsMessage, incidentMessage, recoveredMessage, type InvestigationDetails } from '../domain/incidentMessage';
+import type { Acknowledged } from '../domain/operatorActions';
+import { actionsBlock } from '../domain/slackActions';
 import { messageDelivered, sendMessage, type Delivery } from './delivery';
 import { publishIncident } from './incidentVisibility';
 
@@ -25,6 +27,12 @@ export class Incident {
   private finding?: Finding;
   private diagnosisRevision?: number;
   private recoveryAnnounced = false;
+  /** Who acknowledged the incident and when (the ack button; operatorActions.ts). */
+  acknowledged?: Acknowledged;
+  /** Approve / Decline fix buttons on the root while true: set by the fix approval (fixApproval.ts). */
+  fixOffered = false;
+  /** The root's newest revision asked of the outbox carries the operator's buttons. */
+  private buttonsOnRoot = false;
   /** Requests to the outbox go one after another, in revision order. */
   private sends: Promise<void> = Promise.resolve();
   readonly rootKey = workflowInfo().workflowId;
@@ -82,7 +90,7 @@ export class Incident {
    */
   async replyDetails(delivery: Delivery, details: InvestigationDetails): Promise<void> {
     if (!delivery.dmSent) return;
-    await this.send({ key: threadReplyKey(this.rootKey, 'details'), revision: 0, message: detailsMessage(details), threadOf: this.rootKey, report: false });
+    await this.send({ key: threadReplyKey(this.rootKey, 'details'), revision: 0, message: detailsMessage(details), threadOf: this.rootKey, ...this.parentAt(), report: false });
   }
 
   /**
@@ -95,8 +103,12 @@ export class Incident {
         await this.announceRecovery(this.state.recovered.afterMs);
         continue;
       }
-      if (this.state.closed) break;
       const dueAtMs = rules.repeatEditDueAtMs(this.state);
+      if (this.state.closed && (dueAtMs === undefined || this.buttonsOnRoot)) {
+        // Buttons only while the incident is open: the close takes them off the root (showing the last count too).
+        if (this.buttonsOnRoot) this.refreshRoot();
+        break;
+      }
       if (dueAtMs !== undefined && dueAtMs <= Date.now()) {
         this.editRoot((state) => rules.rootEdited(state, Date.now()));
         this.publish(true);
@@ -108,6 +120,23 @@ export class Incident {
       else await condition(() => this.state !== state, dueAtMs - Date.now());
     }
     await this.sends;
+  }
+
+  /** An operator acknowledged: the root shows who and when, at once. */
+  acknowledge(by: string, atMs: number): void {
+    this.acknowledged = { by, atMs };
+    this.refreshRoot();
+  }
+
+  /** Edits the root now, because what it shows changed (an operator action, the close). */
+  refreshRoot(): void {
+    this.editRoot((state) => rules.rootEdited(state, Date.now()));
+    this.publish(true);
+  }
+
+  /** One reply in the root's thread (key `{workflow ID}#{name}`); resolves once the outbox has it queued. */
+  replyInThread(name: string, text: string): Promise<void> {
+    return this.send({ key: threadReplyKey(this.rootKey, name), revision: 0, message: { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } }] }, threadOf: this.rootKey, ...this.parentAt(), report: false });
   }
 
   /** Waits for the window to close: the tail's windowClosed, or its expiry. Without a window, closes now. */
@@ -137,12 +166,13 @@ export class Incident {
       diagnosed: this.finding !== undefined,
       ...(state.recovered ? { recoveredAfterMs: state.recovered.afterMs } : {}),
       ...(state.closed ? { closedBecause: state.closed.because } : {}),
+      ...(this.acknowledged ? { acknowledged: this.acknowledged } : {}),
     };
   }
 
   private async announceRecovery(afterMs: number): Promise<void> {
     this.recoveryAnnounced = true;
-    await this.send({ key: threadReplyKey(this.rootKey, 'recovered'), revision: 0, message: recoveredMessage(this.input.wake, afterMs), threadOf: this.rootKey, report: false });
+    await this.send({ key: threadReplyKey(this.rootKey, 'recovered'), revision: 0, message: recoveredMessage(this.input.wake, afterMs), threadOf: this.rootKey, ...this.parentAt(), report: false });
     this.editRoot((state) => rules.rootEdited(state, Date.now()));
     this.publish(true);
   }
@@ -151,12 +181,22 @@ export class Incident {
   private editRoot(rule: (state: rules.IncidentState) => rules.IncidentState): number {
     this.state = rule(this.state);
     const revision = this.state.rootRevision;
-    void this.send({ key: this.rootKey, revision, message: this.rootMessage(), report: true });
+    void this.send({ key: this.rootKey, revision, message: this.rootMessage(), ...(this.state.root ? { posted: this.state.root } : {}), report: true });
     return revision;
+  }
+
+  /**
+   * Where the root is, once known, for its thread replies: an outbox that closed while idle (10 min) has
+   * no record of it, and without the location would give the reply up (thread_parent_unknown).
+   */
+  private parentAt(): { parent?: { channel: string; ts: string } } {
+    return this.state.root ? { parent: this.state.root } : {};
   }
 
   private rootMessage(): SlackMessage {
     const { state } = this;
+    // Open: not closed, and not about to close (without a window the incident ends once its diagnosis is delivered).
+    this.buttonsOnRoot = !state.closed && (this.input.window !== undefined || this.finding === undefined);
     return incidentMessage({
       wake: this.input.wake,
       finding: this.finding,
@@ -165,6 +205,8 @@ export class Incident {
       flapping: this.input.window?.flapping,
       recoveredAfterMs: state.recovered?.afterMs,
       uiLink: this.uiLink,
+      acknowledged: this.acknowledged,
+      actions: this.buttonsOnRoot ? actionsBlock({ workflowId: this.rootKey, fixPending: this.fixOffered }).elements.map((button) => ({ ...button })) : undefined,
     });
   }
 

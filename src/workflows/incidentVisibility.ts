@@ -22,6 +22,7 @@ export function publishIncident(snapshot: IncidentSnapshot, memo: boolean): void
       wakes: snapshot.wakes,
       ...(snapshot.recoveredAfterMs !== undefined ? { recoveredAfterMs: snapshot.recoveredAfterMs } : {}),
       ...(snapshot.closedBecause ? { closedBecause: snapshot.closedBecause } : {}),
+      ...(snapshot.acknowledged ? { acknowledged: snapshot.acknowledged } : {}),
     },
   } satisfies Partial<InvestigationMemo>);
 }
@@ -35,6 +36,7 @@ export function currentDetails(snapshot: IncidentSnapshot): string {
   ];
   if (snapshot.window) lines.push(`**Window:** ${new Date(snapshot.window.openedAtMs).toISOString()} → ${new Date(snapshot.window.closesAtMs).toISOString()}`);
   if (snapshot.recoveredAfterMs !== undefined) lines.push(`**Recovered after:** ${formatDuration(snapshot.recoveredAfterMs)}`);
+  if (snapshot.acknowledged) lines.push(`**Acknowledged:** by ${snapshot.acknowledged.by} at ${new Date(snapshot.acknowledged.atMs).toISOString()}`);
   if (snapshot.closedBecause) lines.push(`**Closed:** ${snapshot.closedBecause}`);
   return lines.join('\n');
 }

@@ -1,4 +1,4 @@
-import { getExternalWorkflowHandle, log, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, log, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { recordSpendSignal, type InvestigationInput, type InvestigationOutcome } from '../api';
 import type { Reservation } from '../domain/costLadder';
@@ -9,6 +9,7 @@ import { runInvestigationAgent, type AgentRun } from './agentLoop';
 import { describeActivityFailure } from './failureReasons';
 import { fileSteps } from './fileSteps';
 import { Incident } from './incident';
+import { installOperatorActions } from './operatorActions';
 import { describeOutcome, investigationDetails, recordDiagnosis, shapeFinding, withLifecycle, type DiagnosisOutcome } from './investigationOutcome';
 
 export { fallbackReason } from './failureReasons';
@@ -33,6 +34,7 @@ export async function probeInvestigationWorkflow(input: InvestigationInput): Pro
   const workflowId = workflowInfo().workflowId;
   const incident = new Incident(input, input.window?.openedAtMs ?? Date.now(), await webUiLink());
   incident.listen();
+  installOperatorActions(incident, input);
   await incident.postAlert();
   const rootPosted = incident.watchRootPosted();
   const current = incident.keepCurrent();
@@ -49,6 +51,8 @@ export async function probeInvestigationWorkflow(input: InvestigationInput): Pro
   await recordInAuditLog(completedRow(wake, workflowId, Date.now(), completedFacts(outcome)));
   await incident.waitForClose();
   await Promise.all([current, rootPosted]);
+  // An operator action still running (its thread line, its row) finishes before the incident ends.
+  await condition(allHandlersFinished);
   return withLifecycle(outcome, incident.state);
 }
 

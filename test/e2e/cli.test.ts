@@ -35,7 +35,7 @@ describe('probe-wake CLI without a server', () => {
     [['emit', '--probe', 'fly', '--category', 'auth', '--severity', 'urgent'], '--severity'],
     [['emit', '--probe', 'fly', '--category', 'bad cat', '--severity', 'info'], '--category must be 1-64 characters of [A-Za-z0-9_.-]'],
     [['emit', '--probe', 'fly', '--category', 'auth', '--severity', 'info', '--details', '[1]'], '--details must be a JSON object'],
-    [['investigations', '--outcome', 'maybe'], '--outcome "maybe": must be investigated or fallback'],
+    [['investigations', '--outcome', 'maybe'], '--outcome "maybe": must be one of investigating, investigated, fallback, recovered'],
     [['investigations', '--since', 'yesterday'], 'give a duration such as 30m'],
     [['reset-debounce', '--probe'], "option '--probe <name>' argument missing"],
   ])('bad input %j exits 2 with a clear message', async (args, message) => {
@@ -122,7 +122,7 @@ describe('probe-wake CLI against a running probe-wake', () => {
     }
 
     const table = await cli(['investigations', '--probe', 'fly']);
-    expect(table.stdout.split('\n')[0]).toMatch(/^started\s+status\s+probe\s+category\s+severity\s+outcome\s+dm\s+workflow id$/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^started\s+status\s+probe\s+category\s+severity\s+outcome\s+dm\s+repeats\s+recovered after\s+workflow id$/);
     expect(table.stdout).toMatch(/completed\s+fly\s+auth\s+critical\s+investigated\s+sent\s+probe-investigation:fly:auth:/);
 
     const none = await cli(['investigations', '--probe', 'fly', '--outcome', 'fallback']);

@@ -36,5 +36,7 @@ export function mockModel(onWake: (wake: Wake) => void, askModel: (input: AskMod
     askModel,
     runInvestigationTool: async () => ({ content: '{}' }),
     appendInvestigationRow: async (): Promise<AppendResult> => ({ appended: true }),
+    // The incident's settings (a local activity): no Web UI link in these tests.
+    incidentSettings: async () => ({}),
   };
 }

@@ -58,9 +58,11 @@ describe('incident lifecycle rules', () => {
       expect(repeated(state, { wakes: 4, lastSeenAtMs: OPENED + 9000 })).toBe(state);
     });
 
-    it('owes no repeat edit once closed', () => {
-      const closed = windowClosed(repeated(openIncident(OPENED), { wakes: 3, lastSeenAtMs: OPENED }), { because: 'expired', atMs: OPENED + 10 * MIN }, OPENED);
-      expect(repeatEditDueAtMs(closed)).toBeUndefined();
+    it('a closed window still owes its last count, at the same pace', () => {
+      const edited = rootEdited(openIncident(OPENED), OPENED + 10 * MIN - 5000);
+      const closed = windowClosed(repeated(edited, { wakes: 3, lastSeenAtMs: OPENED }), { because: 'expired', atMs: OPENED + 10 * MIN }, OPENED);
+      expect(repeatEditDueAtMs(closed)).toBe(OPENED + 11 * MIN - 5000);
+      expect(repeatEditDueAtMs(rootEdited(closed, OPENED + 11 * MIN))).toBeUndefined();
     });
   });
 

@@ -123,8 +123,12 @@ describe('the incident thread', () => {
     });
     expect(topLevelPosts(calls)).toHaveLength(1);
     expect(calls.replies.map((r) => r.key)).toEqual([expect.stringMatching(/#details$/)]);
+    // The window's close edits the root once more: it takes the operator's buttons off (issue 14).
+    const closeEdit = calls.updates.at(-1)!.message;
+    expect((closeEdit.blocks ?? []).some((b) => b.type === 'actions')).toBe(false);
+    expect(contextLine(closeEdit)).toContain('seen 7×');
     // One edit for the first five repeats, one more (a minute later) for the seventh wake, before the window closed.
-    const repeatEdits = calls.updates.filter((u) => /seen \d+×/.test(contextLine(u.message)));
+    const repeatEdits = calls.updates.slice(0, -1).filter((u) => /seen \d+×/.test(contextLine(u.message)));
     expect(repeatEdits.map((u) => /seen (\d+)×/.exec(contextLine(u.message))![1])).toEqual(['6', '7']);
     expect(contextLine(repeatEdits[0]!.message)).toMatch(/seen 6× · last \d\d:\d\d UTC/);
     // Every root edit still reads as the finished DM.
@@ -155,18 +159,21 @@ describe('the incident thread', () => {
     expect((described.memo as unknown as InvestigationMemo).incident).toEqual({ phase: 'recovered', wakes: 1, recoveredAfterMs: 26 * MIN, closedBecause: 'recovered' });
   });
 
-  it('a reset closes it early without a recovery reply', async () => {
+  it('a reset closes it early without a recovery reply; the root still ends showing every wake', async () => {
     const { outcome, calls } = await runIncident(env, wake, `inc-${++run}`, {
       investigate: answer,
       postRoot: posted,
       window: await windowFrom(0, 60 * MIN),
       during: async (handle) => {
         await incidentWhen(handle, (s) => s.diagnosed);
+        await handle.signal(windowRepeatsSignal, { wakes: 2, lastSeenAtMs: await env.currentTimeMs() });
         await handle.signal(windowClosedSignal, { reason: 'reset', atMs: await env.currentTimeMs() });
       },
     });
-    expect(outcome).toMatchObject({ phase: 'investigated', closedBecause: 'reset' });
+    expect(outcome).toMatchObject({ phase: 'investigated', closedBecause: 'reset', wakesSeen: 2 });
     expect(calls.replies.map((r) => r.key)).toEqual([expect.stringMatching(/#details$/)]);
+    // Owed when the window closed, sent at its pace (a minute after the diagnosis edit).
+    expect(contextLine(calls.updates.at(-1)!.message)).toContain('seen 2×');
   });
 });
 

@@ -1,9 +1,10 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import type { Command } from 'commander';
-import { INVESTIGATION_OUTCOMES, InvestigationOutcomeKey, IssueCategoryKey, ProbeNameKey, ProbeSeverityKey, WORKFLOW_TYPES, type OutcomeMemo } from '../../api';
+import { INVESTIGATION_OUTCOMES, InvestigationOutcomeKey, IssueCategoryKey, ProbeNameKey, ProbeSeverityKey, WORKFLOW_TYPES, type IncidentMemo, type OutcomeMemo } from '../../api';
 import { CliError, cliConfig, output, withTemporal } from '../context';
 import { parseSince } from '../since';
 import { formatTable } from '../table';
+import { formatDuration } from '../../domain/incidentMessage';
 
 const OUTCOMES: readonly string[] = INVESTIGATION_OUTCOMES;
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -28,6 +29,10 @@ export interface InvestigationRow {
   dmSent?: boolean;
   dmReason?: string;
   reason?: string;
+  /** Wakes of the window seen so far (the opening one included). */
+  wakes?: number;
+  recoveredAfterMs?: number;
+  closedBecause?: string;
 }
 
 export function registerInvestigations(program: Command): void {
@@ -36,7 +41,7 @@ export function registerInvestigations(program: Command): void {
     .description('list investigations, newest first (a visibility query on the search attributes)')
     .option('--probe <name>', 'only this probe (ProbeName)')
     .option('--category <name>', 'only this issue category (IssueCategory)')
-    .option('--outcome <outcome>', `only ${OUTCOMES.join(' or ')} (InvestigationOutcome)`)
+    .option('--outcome <outcome>', `only one lifecycle phase: ${OUTCOMES.join(', ')} (InvestigationOutcome)`)
     .option('--since <when>', 'started after: a duration back from now (30m, 6h, 7d) or an ISO-8601 time')
     .option('--limit <n>', 'at most this many rows', '20')
     .option('--json', 'print the rows as JSON')
@@ -63,7 +68,7 @@ export function visibilityQuery(options: Pick<ListOptions, 'probe' | 'category' 
   if (options.probe !== undefined) clauses.push(`${ProbeNameKey.name} = "${checkedName('--probe', options.probe)}"`);
   if (options.category !== undefined) clauses.push(`${IssueCategoryKey.name} = "${checkedName('--category', options.category)}"`);
   if (options.outcome !== undefined) {
-    if (!OUTCOMES.includes(options.outcome)) throw new CliError(`--outcome ${JSON.stringify(options.outcome)}: must be ${OUTCOMES.join(' or ')}`, 2);
+    if (!OUTCOMES.includes(options.outcome)) throw new CliError(`--outcome ${JSON.stringify(options.outcome)}: must be one of ${OUTCOMES.join(', ')}`, 2);
     clauses.push(`${InvestigationOutcomeKey.name} = "${options.outcome}"`);
   }
   if (options.since !== undefined) {
@@ -79,10 +84,12 @@ function checkedName(flag: string, value: string): string {
   return value;
 }
 
-function toRow(info: WorkflowExecutionInfo): InvestigationRow {
+export function toRow(info: Pick<WorkflowExecutionInfo, 'workflowId' | 'startTime' | 'status' | 'typedSearchAttributes' | 'memo'>): InvestigationRow {
   const attrs = info.typedSearchAttributes;
   // Written by the investigation when it finishes; absent while it runs.
   const outcome = (info.memo?.outcome ?? undefined) as OutcomeMemo | undefined;
+  // Rewritten as the incident goes (phase changes, root edits, the close): running ones show it too.
+  const incident = (info.memo?.incident ?? undefined) as IncidentMemo | undefined;
   return {
     workflowId: info.workflowId,
     startedAt: info.startTime.toISOString(),
@@ -94,13 +101,16 @@ function toRow(info: WorkflowExecutionInfo): InvestigationRow {
     dmSent: outcome?.dmSent,
     dmReason: outcome?.dmReason,
     reason: outcome?.reason,
+    wakes: incident?.wakes,
+    recoveredAfterMs: incident?.recoveredAfterMs,
+    closedBecause: incident?.closedBecause,
   };
 }
 
-function renderRows(rows: InvestigationRow[], query: string): string {
+export function renderRows(rows: InvestigationRow[], query: string): string {
   if (rows.length === 0) return `no investigations match ${query}`;
   return formatTable(
-    ['started', 'status', 'probe', 'category', 'severity', 'outcome', 'dm', 'workflow id'],
+    ['started', 'status', 'probe', 'category', 'severity', 'outcome', 'dm', 'repeats', 'recovered after', 'workflow id'],
     rows.map((r) => [
       r.startedAt.replace(/\.\d+Z$/, 'Z'),
       r.status.toLowerCase(),
@@ -109,6 +119,8 @@ function renderRows(rows: InvestigationRow[], query: string): string {
       r.severity ?? '-',
       r.outcome === 'fallback' && r.reason ? `fallback (${r.reason})` : r.outcome ?? '-',
       r.dmSent === undefined ? '-' : r.dmSent ? 'sent' : `not sent (${r.dmReason ?? 'unknown'})`,
+      r.wakes === undefined ? '-' : `${r.wakes}×`,
+      r.recoveredAfterMs === undefined ? '-' : formatDuration(r.recoveredAfterMs),
       r.workflowId,
     ]),
   );
