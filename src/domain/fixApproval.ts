@@ -53,15 +53,17 @@ export interface PendingFix {
   /** Past this (workflow time) the wait ends as timed out. */
   untilMs: number;
   decision?: FixDecision;
+  /** The wait and, once approved, the run are over; its result and row are recorded. */
+  done?: boolean;
 }
 
 export function pendingFix(fixName: string, nowMs: number, timeoutSeconds = DEFAULT_FIX_APPROVAL_TIMEOUT_SECONDS): PendingFix {
   return { fixName, offeredAtMs: nowMs, untilMs: nowMs + timeoutSeconds * 1000 };
 }
 
-/** Still waiting for a human: no decision yet. */
-export function awaitingDecision(fix: PendingFix | undefined): boolean {
-  return fix !== undefined && fix.decision === undefined;
+/** The offered fix is not over: waiting for a human, or approved and running. */
+export function fixUnderway(fix: PendingFix | undefined): boolean {
+  return fix !== undefined && fix.done !== true;
 }
 
 /** `30 min`, `1 h 30 min`. */

@@ -43,9 +43,12 @@ export async function answerFixAction(action: FixAction, incident: Incident): Pr
     : { changed: true, message: `Declined: ${fix.fixName} will not run.`, threadLine: rules.fixThreadLines.declined(fix.fixName, action.actor), rowFacts: { fix_name: fix.fixName } };
 }
 
-/** While true the incident stays open (its window's expiry waits): a fix waits for a human's decision. */
-export function fixAwaitsDecision(incident: Incident): boolean {
-  return rules.awaitingDecision(incident.fixApproval);
+/**
+ * While true the incident stays open (its window's expiry waits): an offered fix waits for a human, or
+ * runs. A second click meanwhile is answered "already decided", not "closed".
+ */
+export function fixHoldsOpen(incident: Incident): boolean {
+  return rules.fixUnderway(incident.fixApproval);
 }
 
 /**
@@ -60,9 +63,18 @@ export function fixAwaitsDecision(incident: Incident): boolean {
 export async function offerFix(incident: Incident, input: InvestigationInput, settings: rules.FixApprovalSettings): Promise<void> {
   const fixName = rules.offerableFix(input.wake.envelope, settings.fixRunners);
   if (!fixName || incident.state.closed) return;
-  const workflowId = workflowInfo().workflowId;
   const fix = rules.pendingFix(fixName, Date.now(), settings.fixApprovalTimeoutSeconds);
   incident.fixApproval = fix;
+  try {
+    await waitAndRun(incident, input, fix);
+  } finally {
+    fix.done = true;
+  }
+}
+
+async function waitAndRun(incident: Incident, input: InvestigationInput, fix: rules.PendingFix): Promise<void> {
+  const { fixName } = fix;
+  const workflowId = workflowInfo().workflowId;
   incident.fixOffered = true;
   incident.refreshRoot();
   await incident.replyInThread('fix-offered', rules.fixThreadLines.offered(fixName, fix.untilMs, workflowId));

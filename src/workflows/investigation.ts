@@ -9,7 +9,7 @@ import { runInvestigationAgent, type AgentRun } from './agentLoop';
 import { describeActivityFailure } from './failureReasons';
 import { fileSteps } from './fileSteps';
 import { Incident } from './incident';
-import { fixAwaitsDecision, offerFix } from './fixApproval';
+import { fixHoldsOpen, offerFix } from './fixApproval';
 import { installOperatorActions } from './operatorActions';
 import { describeOutcome, investigationDetails, recordDiagnosis, shapeFinding, withLifecycle, type DiagnosisOutcome } from './investigationOutcome';
 
@@ -53,7 +53,7 @@ export async function probeInvestigationWorkflow(input: InvestigationInput): Pro
   await recordInAuditLog(completedRow(wake, workflowId, Date.now(), completedFacts(outcome)));
   // An approval-gated fix (enabled envelope + a configured runner) waits for a human's click, holding the incident open.
   const fix = offerFix(incident, input, settings);
-  await incident.waitForClose(() => fixAwaitsDecision(incident));
+  await incident.waitForClose(() => fixHoldsOpen(incident));
   await Promise.all([fix, current, rootPosted]);
   // An operator action still running (its thread line, its row) finishes before the incident ends.
   await condition(allHandlersFinished);
