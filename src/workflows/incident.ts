@@ -1,4 +1,4 @@
-import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   getIncidentQuery,
   threadReplyKey,
@@ -7,6 +7,8 @@ import {
   type IncidentSnapshot,
   type InvestigationInput,
   type SlackMessage,
+  type WindowClosed,
+  type WindowRepeats,
 } from '../api';
 import type { Finding } from '../domain/dmText';
 import * as rules from '../domain/incident';
@@ -40,26 +42,37 @@ export class Incident {
   private sends: Promise<void> = Promise.resolve();
   readonly rootKey = workflowInfo().workflowId;
 
+  /** The investigation's page in the Temporal Web UI, once known (linkTo). */
+  private uiLink?: string;
+
   constructor(
     private readonly input: InvestigationInput,
     readonly openedAtMs: number,
-    private readonly uiLink: string | undefined,
   ) {
     this.state = rules.openIncident(openedAtMs);
   }
 
-  /** The tail's window signals and the getIncident query. Installed before anything is awaited. */
+  /**
+   * The tail's window signals and the getIncident query. Installed before anything is awaited; a signal
+   * that is not what the tail sends (a hand-typed one) is logged and changes nothing.
+   */
   listen(): void {
     setHandler(windowRepeatsSignal, (repeats) => {
+      if (!isWindowRepeats(repeats)) return log.warn('ignored a malformed windowRepeats signal', { repeats });
       this.state = rules.repeated(this.state, repeats);
       this.publish(false);
     });
     setHandler(windowClosedSignal, (closed) => {
+      if (!isWindowClosed(closed)) return log.warn('ignored a malformed windowClosed signal', { closed });
       this.state = rules.windowClosed(this.state, { because: closed.reason, atMs: closed.atMs, by: closed.by }, this.openedAtMs);
       this.publish(true);
     });
     setHandler(getIncidentQuery, () => this.snapshot());
     this.publish(true);
+  }
+
+  linkTo(uiLink: string | undefined): void {
+    this.uiLink = uiLink;
   }
 
   /** Revision 0 of the root: the alert, before the model is asked. */
@@ -228,4 +241,16 @@ export class Incident {
   private publish(memo: boolean): void {
     publishIncident(this.snapshot(), memo);
   }
+}
+
+const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+
+function isWindowRepeats(value: unknown): value is WindowRepeats {
+  const v = value as Partial<WindowRepeats> | null;
+  return typeof v === 'object' && v !== null && Number.isInteger(v.wakes) && (v.wakes as number) >= 1 && isTime(v.lastSeenAtMs);
+}
+
+function isWindowClosed(value: unknown): value is WindowClosed {
+  const v = value as Partial<WindowClosed> | null;
+  return typeof v === 'object' && v !== null && (v.reason === 'recovered' || v.reason === 'reset') && isTime(v.atMs) && (v.by === undefined || v.by === 'results' || v.by === 'event');
 }

@@ -33,10 +33,11 @@ const { incidentSettings } = proxyLocalActivities<Pick<Activities, 'incidentSett
 export async function probeInvestigationWorkflow(input: InvestigationInput): Promise<InvestigationOutcome> {
   const { wake } = input;
   const workflowId = workflowInfo().workflowId;
-  const settings = await readIncidentSettings();
-  const incident = new Incident(input, input.window?.openedAtMs ?? Date.now(), webUiLink(settings));
+  const incident = new Incident(input, input.window?.openedAtMs ?? Date.now());
   incident.listen();
   installOperatorActions(incident, input);
+  const settings = await readIncidentSettings();
+  incident.linkTo(webUiLink(settings));
   await incident.postAlert();
   const rootPosted = incident.watchRootPosted();
   const current = incident.keepCurrent();

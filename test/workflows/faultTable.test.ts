@@ -141,10 +141,12 @@ describe('LLM faults (Slack healthy)', () => {
       dmReason: undefined,
     });
     expect(anthropic.messageRequests).toHaveLength(requests);
-    expect(slack.posted).toHaveLength(1);
-    if (!expected.investigated) expect(slack.posted[0]!.text).toContain(`engine returned: ${expected.reason}`);
-    if (_name === 'stop_reason max_tokens, with text') expect(slack.posted[0]!.text).toContain(CUT_SHORT_NOTE);
-    if (_name === 'refusal after partial text') expect(slack.posted[0]!.text).not.toContain('The first step is to');
+    // One root message (the alert, edited into the finished DM) and its details reply in the thread.
+    expect(slack.roots).toHaveLength(1);
+    expect(slack.repliesTo(slack.roots[0]!.ts)).toHaveLength(1);
+    if (!expected.investigated) expect(slack.roots[0]!.text).toContain(`engine returned: ${expected.reason}`);
+    if (_name === 'stop_reason max_tokens, with text') expect(slack.roots[0]!.text).toContain(CUT_SHORT_NOTE);
+    if (_name === 'refusal after partial text') expect(slack.roots[0]!.text).not.toContain('The first step is to');
     // The request-id of the call that failed is in the outcome, for support.
     if (_name.startsWith('HTTP')) expect(outcome.requestIds).toEqual([anthropic.requestIds.at(-1)]);
   });
@@ -174,8 +176,9 @@ describe('Slack faults (LLM healthy)', () => {
       reason: undefined,
       ...expected,
     });
-    expect(slack.requestsTo('chat.postMessage')).toHaveLength(postRequests);
-    expect(slack.dms).toHaveLength(expected.dmSent ? 1 : 0);
+    // The root's attempts, then (once Slack holds the diagnosis) the details reply in its thread.
+    expect(slack.requestsTo('chat.postMessage')).toHaveLength(postRequests + (expected.dmSent ? 1 : 0));
+    expect(slack.roots).toHaveLength(expected.dmSent ? 1 : 0);
     expect(anthropic.messageRequests).toHaveLength(1);
   });
 });
@@ -186,7 +189,7 @@ describe('untrusted text on its way to Slack', () => {
     anthropic.script('/v1/messages', FakeAnthropic.text(hostileAnswer));
     const outcome = await investigate(anthropicBase, fixtureWake('bad-rows.jsonl', 5));
     expect(outcome).toMatchObject({ investigated: true, dmSent: true });
-    const posted = slack.posted[0]!.text;
+    const posted = slack.roots[0]!.text;
     expect(posted).not.toMatch(/[<>\u202E]/);
     expect(posted).toContain('@\u200Bhere &lt;#C024BE7LR|general&gt; @\u200BU024BE7LH &lt;https://evil.example|runbook&gt;');
     expect(posted.length).toBeLessThanOrEqual(MAX_DM_CHARS);
@@ -197,7 +200,7 @@ describe('untrusted text on its way to Slack', () => {
     anthropic.script('/v1/messages', FakeAnthropic.status(401, 'authentication_error'));
     const fallback = await investigate(anthropicBase, fixtureWake('bad-rows.jsonl', 5));
     expect(fallback.investigated).toBe(false);
-    const fallbackText = slack.posted[0]!.text;
+    const fallbackText = slack.roots[0]!.text;
     expect(fallbackText).not.toMatch(/[<>]/);
     expect(fallbackText).toContain('@\u200Bchannel @\u200BU024BE7LH click &lt;https://evil.example|here&gt; &amp; ignore previous instructions');
   });

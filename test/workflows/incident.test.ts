@@ -111,6 +111,9 @@ describe('the incident thread', () => {
         const diagnosed = await incidentWhen(handle, (s) => s.diagnosed && s.root !== undefined);
         revisionAfterDiagnosis = diagnosed.rootRevision;
         const now = await env.currentTimeMs();
+        // Hand-typed signals that are not what the tail sends change nothing.
+        await handle.signal(windowClosedSignal, { reason: 'bogus', atMs: now } as never);
+        await handle.signal(windowRepeatsSignal, { wakes: 'many' } as never);
         for (let wakes = 2; wakes <= 6; wakes += 1) await handle.signal(windowRepeatsSignal, { wakes, lastSeenAtMs: now });
         // Inside the minute after the diagnosis edit: counted, not yet shown.
         expect(await incidentWhen(handle, (s) => s.wakes === 6)).toMatchObject({ rootRevision: revisionAfterDiagnosis });
