@@ -115,8 +115,8 @@ describe('investigation agent: tools, step cap, cost ladder, telemetry', () => {
       { ts: '2026-11-23T10:14:59.512Z', probe: 'postgres', status: 'healthy', summary: 'primary reachable, replication lag 0.4s' },
       { ts: '2026-11-23T10:14:58.004Z', probe: 'doppler', status: 'healthy', summary: 'all 14 secrets readable' },
     ]);
-    expect(slack.posted).toHaveLength(1);
-    expect(slack.posted[0]!.text).toBe(
+    expect(slack.roots).toHaveLength(1);
+    expect(slack.roots[0]!.text).toBe(
       '🚨 Probe alert · fly\n' +
         'The Fly API rejects the token with HTTP 401 while postgres and doppler report healthy. ' +
         'Most likely an expired or rotated Fly token, since the credential surface is healthy elsewhere (Doppler probe healthy: all 14 secrets readable).\n' +
@@ -169,7 +169,7 @@ describe('investigation agent: tools, step cap, cost ladder, telemetry', () => {
 
     expect(outcome).toMatchObject({ investigated: false, reason: 'model_refusal', dmSent: true, turnCount: 2 });
     expect(outcome.turns.map((t) => t.stopReason)).toEqual(['tool_use', 'refusal']);
-    const dm = slack.posted[0]!.text;
+    const dm = slack.roots[0]!.text;
     expect(dm).toContain('I was unable to investigate — engine returned: model_refusal');
     expect(dm).not.toContain('The Fly token can be pulled from');
     expect(dm).not.toContain('Checking every probe first.');
@@ -183,7 +183,7 @@ describe('investigation agent: tools, step cap, cost ladder, telemetry', () => {
     expect(outcome).toMatchObject({ investigated: true, dmSent: true, turnCount: 1 });
     expect(anthropic.messageRequests).toHaveLength(1);
     expect(Date.now() - started).toBeGreaterThanOrEqual(90_000); // it really was that slow
-    expect(slack.posted[0]!.text).toContain('Next step: mint a new Fly deploy token');
+    expect(slack.roots[0]!.text).toContain('Next step: mint a new Fly deploy token');
   }, 180_000);
 
   it('prompt caching: usage per turn includes cache reads and writes, priced as such', async () => {
@@ -237,7 +237,7 @@ describe('investigation agent: tools, step cap, cost ladder, telemetry', () => {
 
     expect(outcome).toMatchObject({ investigated: false, reason: 'turn_cap_reached', dmSent: true, turnCount: 3, toolCalls: 2 });
     expect(anthropic.messageRequests.map((r) => r.body.tool_choice)).toEqual([{ type: 'auto' }, { type: 'auto' }, { type: 'none' }]);
-    expect(slack.posted[0]!.text).toContain('I was unable to investigate — engine returned: turn_cap_reached');
+    expect(slack.roots[0]!.text).toContain('I was unable to investigate — engine returned: turn_cap_reached');
   });
 
   it('capped with some text along the way: the DM uses the best text so far', async () => {
@@ -245,7 +245,7 @@ describe('investigation agent: tools, step cap, cost ladder, telemetry', () => {
     const { outcome } = await investigate(configFor({ PROBE_INVESTIGATION_MAX_TURNS: '2' }));
 
     expect(outcome).toMatchObject({ investigated: true, turnCount: 2 });
-    expect(slack.posted[0]!.text).toMatch(/^🚨 Probe alert · fly\nFly rejects the token\.\nAuto-fix .* disabled.*\nNext step: /);
+    expect(slack.roots[0]!.text).toMatch(/^🚨 Probe alert · fly\nFly rejects the token\.\nAuto-fix .* disabled.*\nNext step: /);
   });
 
   it('worker stopped between turns: the new worker resumes without asking the model turn 1 again', async () => {
@@ -266,7 +266,7 @@ describe('investigation agent: tools, step cap, cost ladder, telemetry', () => {
     expect(outcome).toMatchObject({ investigated: true, dmSent: true, turnCount: 2, toolCalls: 1 });
     // Turn 1 was asked once; turn 2 twice (the interrupted attempt and its retry).
     expect(turnNumbers()).toEqual([1, 3, 3]);
-    expect(slack.posted).toHaveLength(1);
+    expect(slack.roots).toHaveLength(1);
   });
 
   it('budget exhausted: the tail halts the investigation, which DMs cost_ladder_halted without asking the model', async () => {
@@ -277,13 +277,13 @@ describe('investigation agent: tools, step cap, cost ladder, telemetry', () => {
     await worker.runUntil(async () => {
       const tail = await env.client.workflow.start('probeTailWorkflow', { workflowId: `probe-tail-agent-${n}`, taskQueue: config.temporal.taskQueue, args: [{ settings }] });
       try {
-        await eventually(async () => (slack.posted.length === 3 ? true : undefined), 30_000, 'three DMs');
+        await eventually(async () => (slack.roots.length === 3 ? true : undefined), 30_000, 'three DMs');
       } finally {
         await tail.terminate('test done');
       }
     });
     expect(anthropic.requests).toHaveLength(0);
-    for (const dm of slack.posted) expect(dm.text).toContain('I was unable to investigate — engine returned: cost_ladder_halted');
+    for (const dm of slack.roots) expect(dm.text).toContain('I was unable to investigate — engine returned: cost_ladder_halted');
   });
 
   it('telemetry: one started and one completed row per investigation in the audit log, joined by correlation key', async () => {

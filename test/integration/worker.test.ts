@@ -135,7 +135,11 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
       windowKey,
       investigated: true,
       dmSent: true,
-      slackTs: slack.posted[0]?.ts,
+      slackTs: slack.roots[0]?.ts,
+      // Started by hand, without a window: the incident ends once its diagnosis is delivered.
+      phase: 'investigated',
+      wakesSeen: 1,
+      closedBecause: 'delivered',
       // The outbox's report: when Slack took the DM, and how long after the investigation asked.
       dmDeliveredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       dmLateMs: expect.any(Number),
@@ -195,8 +199,8 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
     expect(slackMethods(slack)).toEqual(['conversations.open', 'chat.postMessage']);
     for (const r of slack.requests) expect(r.headers.authorization).toBe(`Bearer ${BOT_TOKEN}`);
     expect(slack.requestsTo('conversations.open')[0]!.body.users).toBe(OPERATOR);
-    expect(slack.posted).toHaveLength(1);
-    const dm = slack.posted[0]!;
+    expect(slack.roots).toHaveLength(1);
+    const dm = slack.roots[0]!;
     expect(dm.channel).toBe(FAKE_DM_CHANNEL);
     expect(dm.text.startsWith('🚨 Probe alert · fly')).toBe(true);
     expect(dm.text).toBe(HAPPY_TEXT);
@@ -216,10 +220,10 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
     expect(dmFields(outcome)).toEqual({ investigated: false, reason: 'engine_exception:AuthenticationError', dmSent: true });
     expect(anthropic.messageRequests).toHaveLength(1);
     expect(slack.requestsTo('chat.postMessage')).toHaveLength(1);
-    expect(slack.posted).toHaveLength(1);
-    expect(slack.posted[0]!.text).toContain('I was unable to investigate — engine returned: engine_exception:AuthenticationError');
-    expect(slack.posted[0]!.text).toBe(flyFallbackDm('engine_exception:AuthenticationError'));
-    expect(outcome.text).toBe(slack.posted[0]!.text);
+    expect(slack.roots).toHaveLength(1);
+    expect(slack.roots[0]!.text).toContain('I was unable to investigate — engine returned: engine_exception:AuthenticationError');
+    expect(slack.roots[0]!.text).toBe(flyFallbackDm('engine_exception:AuthenticationError'));
+    expect(outcome.text).toBe(slack.roots[0]!.text);
     expect(outcome.model).toBeUndefined();
   });
 
@@ -229,8 +233,8 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
 
     expect(dmFields(outcome)).toEqual({ investigated: true, dmSent: true });
     expect(anthropic.messageRequests).toHaveLength(2);
-    expect(slack.posted).toHaveLength(1);
-    expect(slack.posted[0]!.text).toBe(HAPPY_TEXT);
+    expect(slack.roots).toHaveLength(1);
+    expect(slack.roots[0]!.text).toBe(HAPPY_TEXT);
   });
 
   it('LLM answers with no text: falls back with empty_response_text, not retried', async () => {
@@ -239,8 +243,8 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
 
     expect(dmFields(outcome)).toEqual({ investigated: false, reason: 'empty_response_text', dmSent: true });
     expect(anthropic.messageRequests).toHaveLength(1);
-    expect(slack.posted).toHaveLength(1);
-    expect(slack.posted[0]!.text).toBe(flyFallbackDm('empty_response_text'));
+    expect(slack.roots).toHaveLength(1);
+    expect(slack.roots[0]!.text).toBe(flyFallbackDm('empty_response_text'));
   });
 
   it('no ANTHROPIC_API_KEY: engine_unavailable without any HTTP request, fallback DM in the documented layout', async () => {
@@ -249,8 +253,8 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
     expect(dmFields(outcome)).toEqual({ investigated: false, reason: 'engine_unavailable', dmSent: true });
     expect(anthropic.requests).toHaveLength(0);
     expect(slackMethods(slack)).toEqual(['conversations.open', 'chat.postMessage']);
-    expect(slack.posted).toHaveLength(1);
-    expect(slack.posted[0]!.text).toBe(
+    expect(slack.roots).toHaveLength(1);
+    expect(slack.roots[0]!.text).toBe(
       '🚨 Probe alert · fly\n' +
         'fly (critical): Fly app(s) unreachable: HTTP 401\n' +
         '\n' +
@@ -267,9 +271,9 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
 
     expect(dmFields(outcome)).toEqual({ investigated: true, dmSent: true });
     expect(slack.requestsTo('chat.postMessage')).toHaveLength(2);
-    expect(slack.posted).toHaveLength(1);
-    expect(outcome.slackTs).toBe(slack.posted[0]!.ts);
-    expect(slack.posted[0]!.metadata?.event_payload).toEqual({ key: workflowId });
+    expect(slack.roots).toHaveLength(1);
+    expect(outcome.slackTs).toBe(slack.roots[0]!.ts);
+    expect(slack.roots[0]!.metadata?.event_payload).toEqual({ key: workflowId });
     // A 429 means nothing was posted (https://docs.slack.dev/apis/web-api/rate-limits): the retry
     // posts without the "already posted?" look-up, which conversations.history's 1 call a minute cannot spare.
     expect(slackMethods(slack)).toEqual(['conversations.open', 'chat.postMessage', 'conversations.open', 'chat.postMessage']);
@@ -283,7 +287,7 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
     expect(dmFields(outcome)).toEqual({ investigated: true, dmSent: false, dmReason: 'slack_error:invalid_auth' });
     expect(outcome.slackTs).toBeUndefined();
     expect(slack.requestsTo('chat.postMessage')).toHaveLength(1);
-    expect(slack.posted).toHaveLength(0);
+    expect(slack.roots).toHaveLength(0);
     const described = await env.client.workflow.getHandle(workflowId).describe();
     expect(described.status.name).toBe('COMPLETED');
   });
@@ -366,11 +370,11 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
       }
     });
 
-    expect(slack.posted).toHaveLength(3);
+    expect(slack.roots).toHaveLength(3);
     expect(slack.requestsTo('chat.postMessage')).toHaveLength(3);
     expect(anthropic.messageRequests).toHaveLength(3);
-    const headers = slack.posted.map((dm) => dm.text.split('\n')[0]).sort();
+    const headers = slack.roots.map((dm) => dm.text.split('\n')[0]).sort();
     expect(headers).toEqual(['ℹ️ Probe alert · disk', '⚠️ Probe alert · postgres', '🚨 Probe alert · fly'].sort());
-    expect(slack.posted.map((dm) => dm.metadata?.event_payload?.key).sort()).toEqual(Object.values(children).sort());
+    expect(slack.roots.map((dm) => dm.metadata?.event_payload?.key).sort()).toEqual(Object.values(children).sort());
   });
 });

@@ -4,7 +4,7 @@ import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourc
 import type { DeliverMessageInput, DeliverMessageResult } from '../../src/activities/deliverMessage';
 import { enqueueMessage } from '../../src/activities/enqueueMessage';
 import { createAddSilence } from '../../src/activities/operatorActions';
-import { getOutboxQuery, outboxWorkflowId, type WindowFacts } from '../../src/api';
+import { getOutboxQuery, outboxWorkflowId, windowClosedSignal, type WindowFacts } from '../../src/api';
 import type { Wake } from '../../src/domain/auditRow';
 import { DEFAULT_DELIVERY_HORIZON_MS } from '../../src/domain/delivery';
 import type { OperatorActionRow } from '../../src/domain/operatorActions';
@@ -45,6 +45,8 @@ export async function runWithTail(
   taskQueue: string,
   window: WindowFacts,
   during: (investigation: WorkflowHandle, calls: ActionCalls) => Promise<void>,
+  /** How the incident ends after `during`: its window expires (time skips to it), or closes at once (as a reset would). */
+  end: 'expire' | 'close' = 'close',
 ): Promise<{ tail: StandInTailResult; calls: ActionCalls; workflowId: string }> {
   const calls: ActionCalls = { rootPosts: [], updates: [], replies: [], rows: [], addSilenceAttempts: 0 };
   const workflowId = `probe-investigation:${wake.probe}:${wake.category}:${taskQueue}`;
@@ -90,6 +92,7 @@ export async function runWithTail(
     });
     const investigation = env.client.workflow.getHandle(workflowId);
     await during(investigation, calls);
+    if (end === 'close') await investigation.signal(windowClosedSignal, { reason: 'reset', atMs: await env.currentTimeMs() }).catch(() => undefined);
     const result = (await tailHandle.result()) as StandInTailResult;
     const outbox = env.client.workflow.getHandle(outboxWorkflowId(taskQueue));
     for (let i = 0; i < 200 && (await outbox.query(getOutboxQuery)).queued > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));

@@ -67,7 +67,7 @@ describe('operator actions on the investigation', () => {
       expect((await handle.describe()).memo as unknown as InvestigationMemo).toMatchObject({ incident: { acknowledged: { by: OPERATOR } } });
       // The buttons are on the root while the incident is open.
       await incidentWhen(handle, () => calls.updates.some((u) => contextLine(u.message).includes('acknowledged by')));
-    });
+    }, 'expire');
     expect(answers).toEqual([
       { changed: true, message: 'Acknowledged: the alert now shows it.' },
       { changed: false, message: expect.stringMatching(/^Already acknowledged by <@U024BE7LH> at \d\d:\d\d UTC\.$/) },
