@@ -107,11 +107,6 @@ export async function runFixIncident(env: TestWorkflowEnvironment, taskQueue: st
     });
     await options.during(handle, calls);
     const result = (await handle.result()) as InvestigationOutcome;
-    if (process.env.DEBUG_FIX_HISTORY) {
-      const history = await handle.fetchHistory();
-      for (const e of history.events ?? []) if (String(e.eventType).match(/Failed|TimedOut/) || e.workflowTaskFailedEventAttributes) console.log(JSON.stringify(e).slice(0, 1500));
-      console.log('events', history.events?.map((e) => e.eventType).join(','));
-    }
     const outbox = env.client.workflow.getHandle(outboxWorkflowId(taskQueue));
     for (let i = 0; i < 200 && (await outbox.query(getOutboxQuery)).queued > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
     await outboxSettled(env.client, taskQueue);
