@@ -13,6 +13,7 @@ import { createAppendInvestigationRow } from './appendInvestigationRow';
 import { createIncidentSettings } from './incidentSettings';
 import { createRunFix } from './runFix';
 import { createAddSilence, createAppendOperatorActionRow } from './operatorActions';
+import { createAppendFixExecutedRow } from './fixExecutedRow';
 
 export interface ActivityOptions {
   readLimits?: ReadLimits;
@@ -50,11 +51,13 @@ export function createActivities(config: AppConfig, options: ActivityOptions = {
     deliverMessage: createDeliverMessage({ ...config.slack, requestTimeoutMs: options.slackRequestTimeoutMs ?? 15_000 }),
     dmDeliverySettings: createDmDeliverySettings(config.slack.deliveryHorizonMs),
     enqueueMessage,
-    incidentSettings: createIncidentSettings(config.incident),
+    incidentSettings: createIncidentSettings(config.incident, { fixRunners: Object.keys(config.fixRunners), fixApprovalTimeoutSeconds: config.fixApproval.timeoutSeconds }),
     runFix: createRunFix(config.fixRunners),
     // operator actions (issue 14; owner: actions)
     addSilence: createAddSilence(config.temporal.tailWorkflowId),
     appendOperatorActionRow: createAppendOperatorActionRow(config.auditLogPath),
+    // approval-gated fixes (issue 14; owner: approval)
+    appendFixExecutedRow: createAppendFixExecutedRow(config.auditLogPath),
   };
 }
 

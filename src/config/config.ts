@@ -8,6 +8,7 @@ import { DEFAULT_TURN_TIMEOUT_SECONDS } from '../domain/turnTimeouts';
 import { DEFAULT_WINDOW_RULES, type WindowRules } from '../domain/windowBatch';
 import { CODEC_KEYS_ENV, parseCodecKeys, type CodecKey } from '../codec/codecKeys';
 import { describeFixRunners, FIX_RUNNERS_ENV, parseFixRunners, type FixRunners } from '../domain/fixRunners';
+import { DEFAULT_FIX_APPROVAL_TIMEOUT_SECONDS } from '../domain/fixApproval';
 
 /**
  * Every setting probe-wake reads, validated once at start-up. A malformed value
@@ -73,6 +74,8 @@ export interface AppConfig {
   /** PROBE_FIX_RUNNERS by fix name; webhook secrets read from their env vars (worker process only). */
   fixRunners: FixRunners;
   versioning: VersioningSettings;
+  // ── approval (issue 14): the approval-gated fix ──
+  fixApproval: FixApprovalConfig;
 }
 
 /** What the incident's messages link to (issue 13; owner: incident). */
@@ -82,6 +85,12 @@ export interface IncidentSettings {
    * (http://127.0.0.1:TEMPORAL_DEV_UI_PORT) when TEMPORAL_ADDRESS is unset; unset for an external cluster: no link.
    */
   uiUrl?: string;
+}
+
+/** The approval wait of an offered fix (approval role; docs/fixes.md "Approval"). */
+export interface FixApprovalConfig {
+  /** PROBE_FIX_APPROVAL_TIMEOUT_SECONDS: how long an offered fix waits for a human's click (default 1800). */
+  timeoutSeconds: number;
 }
 
 /** Worker Versioning (docs/operations.md "Deploying new code"). */
@@ -279,7 +288,7 @@ const WORKFLOW_ID = { pattern: /^[A-Za-z0-9_.:-]{1,200}$/, describe: 'must be 1-
 
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConfig {
   const read = new Reader(env);
-  const config: Omit<AppConfig, 'codecKeys' | 'incident' | 'slackActions' | 'fixRunners' | 'versioning'> = {
+  const config: Omit<AppConfig, 'codecKeys' | 'incident' | 'slackActions' | 'fixRunners' | 'versioning' | 'fixApproval'> = {
     pollSeconds: read.number(['PROBE_WAKE_POLL_SEC', 'KORA_PROBE_WAKE_POLL_SEC'], 30, { min: 0.1, max: 86_400 }),
     debounceSeconds: read.number(['PROBE_DEBOUNCE_SECONDS', 'KORA_PROBE_DEBOUNCE_SECONDS'], 600, { min: 0, max: 30 * 86_400 }),
     bypassCritical: read.flag(['PROBE_DEBOUNCE_BYPASS_CRITICAL', 'KORA_PROBE_DEBOUNCE_BYPASS_CRITICAL'], false),
@@ -351,9 +360,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
     buildId: read.text(['PROBE_WAKE_BUILD_ID'], BUILD_ID),
     setCurrentVersion: read.flag(['PROBE_WAKE_SET_CURRENT_VERSION'], true),
   };
+  // ── approval (issue 14): how long an offered fix waits for a click ──
+  const fixApproval: FixApprovalConfig = {
+    timeoutSeconds: read.number(['PROBE_FIX_APPROVAL_TIMEOUT_SECONDS'], DEFAULT_FIX_APPROVAL_TIMEOUT_SECONDS, { min: 10, max: 7 * 86_400, integer: true }),
+  };
   const problems = [...read.problems, ...codec.problems, ...fixRunners.problems];
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...config, codecKeys: codec.keys, incident, slackActions, fixRunners: fixRunners.runners, versioning };
+  return { ...config, codecKeys: codec.keys, incident, slackActions, fixRunners: fixRunners.runners, versioning, fixApproval };
 }
 
 // ── Tail role (issue 13): the window rules beyond plain debounce ──────────────

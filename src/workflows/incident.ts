@@ -13,6 +13,7 @@ import {
 import type { Finding } from '../domain/dmText';
 import * as rules from '../domain/incident';
 import { detailsMessage, incidentMessage, recoveredMessage, type InvestigationDetails } from '../domain/incidentMessage';
+import type { PendingFix } from '../domain/fixApproval';
 import type { Acknowledged } from '../domain/operatorActions';
 import { actionsBlock } from '../domain/slackActions';
 import { messageDelivered, sendMessage, type Delivery } from './delivery';
@@ -33,6 +34,8 @@ export class Incident {
   acknowledged?: Acknowledged;
   /** Approve / Decline fix buttons on the root while true: set by the fix approval (fixApproval.ts). */
   fixOffered = false;
+  /** The offered fix and its decision, once a fix waits for a human (fixApproval.ts offerFix). */
+  fixApproval?: PendingFix;
   /** The root's newest revision asked of the outbox carries the operator's buttons. */
   private buttonsOnRoot = false;
   /** Requests to the outbox go one after another, in revision order. */
@@ -152,16 +155,22 @@ export class Incident {
     return this.send({ key: threadReplyKey(this.rootKey, name), revision: 0, message: { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } }] }, threadOf: this.rootKey, ...this.parentAt(), report: false });
   }
 
-  /** Waits for the window to close: the tail's windowClosed, or its expiry. Without a window, closes now. */
-  async waitForClose(): Promise<void> {
+  /**
+   * Waits for the window to close: the tail's windowClosed, or its expiry. Without a window, closes now.
+   * While `holdOpen()` (a fix waits for approval, fixApproval.ts) neither the expiry nor the end without a
+   * window closes it: only the tail's windowClosed (recovered, reset) does, until the wait ends.
+   */
+  async waitForClose(holdOpen: () => boolean = () => false): Promise<void> {
     const window = this.input.window;
     if (!window) {
+      await condition(() => !holdOpen());
       this.state = rules.deliveredWithoutWindow(this.state, Date.now());
     } else {
       // In steps, not one long timer: a waiting workflow's next timer is where a time-skipping test server may jump to.
       while (!this.state.closed && Date.now() < window.closesAtMs) {
         await condition(() => this.state.closed !== undefined, Math.min(window.closesAtMs - Date.now(), 3_600_000));
       }
+      await condition(() => this.state.closed !== undefined || !holdOpen());
       if (!this.state.closed) this.state = rules.windowClosed(this.state, { because: 'expired', atMs: Date.now() }, this.openedAtMs);
     }
     this.publish(true);
@@ -208,8 +217,8 @@ export class Incident {
 
   private rootMessage(): SlackMessage {
     const { state } = this;
-    // Open: not closed, and not about to close (without a window the incident ends once its diagnosis is delivered).
-    this.buttonsOnRoot = !state.closed && (this.input.window !== undefined || this.finding === undefined);
+    // Open: not closed, and not about to close (without a window the incident ends once its diagnosis is delivered, or a waiting fix is decided).
+    this.buttonsOnRoot = !state.closed && (this.input.window !== undefined || this.finding === undefined || this.fixOffered);
     return incidentMessage({
       wake: this.input.wake,
       finding: this.finding,

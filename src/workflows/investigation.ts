@@ -9,6 +9,7 @@ import { runInvestigationAgent, type AgentRun } from './agentLoop';
 import { describeActivityFailure } from './failureReasons';
 import { fileSteps } from './fileSteps';
 import { Incident } from './incident';
+import { fixHoldsOpen, offerFix } from './fixApproval';
 import { installOperatorActions } from './operatorActions';
 import { describeOutcome, investigationDetails, recordDiagnosis, shapeFinding, withLifecycle, type DiagnosisOutcome } from './investigationOutcome';
 
@@ -35,7 +36,8 @@ export async function probeInvestigationWorkflow(input: InvestigationInput): Pro
   const incident = new Incident(input, input.window?.openedAtMs ?? Date.now());
   incident.listen();
   installOperatorActions(incident, input);
-  incident.linkTo(await webUiLink());
+  const settings = await readIncidentSettings();
+  incident.linkTo(webUiLink(settings));
   await incident.postAlert();
   const rootPosted = incident.watchRootPosted();
   const current = incident.keepCurrent();
@@ -50,23 +52,29 @@ export async function probeInvestigationWorkflow(input: InvestigationInput): Pro
   await settleSpend(input.spend, outcome.costUsd);
   // The investigation is complete once its diagnosis is delivered: the row says so then, not at the window's close.
   await recordInAuditLog(completedRow(wake, workflowId, Date.now(), completedFacts(outcome)));
-  await incident.waitForClose();
-  await Promise.all([current, rootPosted]);
+  // An approval-gated fix (enabled envelope + a configured runner) waits for a human's click, holding the incident open.
+  const fix = offerFix(incident, input, settings);
+  await incident.waitForClose(() => fixHoldsOpen(incident));
+  await Promise.all([fix, current, rootPosted]);
   // An operator action still running (its thread line, its row) finishes before the incident ends.
   await condition(allHandlersFinished);
   return withLifecycle(outcome, incident.state);
 }
 
-/** The investigation's page in the Temporal Web UI, when the worker knows the UI's address (PROBE_WAKE_UI_URL). */
-async function webUiLink(): Promise<string | undefined> {
+/** The worker's settings for the incident (a local activity); unreadable: no Web UI link and no fix offered. */
+async function readIncidentSettings(): Promise<Awaited<ReturnType<Activities['incidentSettings']>>> {
   try {
-    const { uiUrl } = await incidentSettings();
-    const { namespace, workflowId, runId } = workflowInfo();
-    return uiUrl ? investigationUiLink(uiUrl, namespace, workflowId, runId) : undefined;
+    return await incidentSettings();
   } catch (err) {
-    log.warn('could not read the incident settings; the root message has no Web UI link', { error: describeActivityFailure(err) });
-    return undefined;
+    log.warn('could not read the incident settings; the root message has no Web UI link and no fix is offered', { error: describeActivityFailure(err) });
+    return {};
   }
+}
+
+/** The investigation's page in the Temporal Web UI, when the worker knows the UI's address (PROBE_WAKE_UI_URL). */
+function webUiLink({ uiUrl }: { uiUrl?: string }): string | undefined {
+  const { namespace, workflowId, runId } = workflowInfo();
+  return uiUrl ? investigationUiLink(uiUrl, namespace, workflowId, runId) : undefined;
 }
 
 function completedFacts(outcome: DiagnosisOutcome) {

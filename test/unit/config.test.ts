@@ -230,3 +230,11 @@ describe('loadConfig: window rules (recovery, flapping, min-wakes, storms)', () 
     expect(problems({ [name]: value }).join('\n')).toMatch(problem);
   });
 });
+
+describe('loadConfig: PROBE_FIX_APPROVAL_TIMEOUT_SECONDS (approval)', () => {
+  it('defaults to 1800 and takes whole seconds from 10 to 7 days, naming the variable otherwise', () => {
+    expect(load({}).fixApproval.timeoutSeconds).toBe(1800);
+    expect(load({ PROBE_FIX_APPROVAL_TIMEOUT_SECONDS: '600' }).fixApproval.timeoutSeconds).toBe(600);
+    for (const bad of ['5', '1.5', 'soon', '700000']) expect(problems({ PROBE_FIX_APPROVAL_TIMEOUT_SECONDS: bad }).join(' ')).toContain('PROBE_FIX_APPROVAL_TIMEOUT_SECONDS');
+  });
+});
