@@ -4,6 +4,7 @@ import {
   threadReplyKey,
   windowClosedSignal,
   windowRepeatsSignal,
+  type DiagnosisOutcome,
   type IncidentSnapshot,
   type InvestigationInput,
   type SlackMessage,
@@ -25,6 +26,8 @@ import { publishIncident } from './incidentVisibility';
 export class Incident {
   state: rules.IncidentState;
   private finding?: Finding;
+  /** The diagnosis's outcome once delivered, for the getIncident query. */
+  private outcome?: DiagnosisOutcome;
   private diagnosisRevision?: number;
   private recoveryAnnounced = false;
   /** Requests to the outbox go one after another, in revision order. */
@@ -89,6 +92,11 @@ export class Incident {
     return messageDelivered(this.rootKey, this.diagnosisRevision);
   }
 
+  /** The diagnosis's outcome, delivered, spend settled and recorded: the getIncident query carries it from now on. */
+  delivered(outcome: DiagnosisOutcome): void {
+    this.outcome = outcome;
+  }
+
   /**
    * One thread reply with the investigation's detail, once the root holds the diagnosis: a root Slack
    * never took has no thread (`redeliver` re-posts the root alone).
@@ -148,6 +156,7 @@ export class Incident {
       ...(state.root ? { root: state.root } : {}),
       rootRevision: state.rootRevision,
       diagnosed: this.finding !== undefined,
+      ...(this.outcome ? { outcome: this.outcome } : {}),
       ...(state.recovered ? { recoveredAfterMs: state.recovered.afterMs } : {}),
       ...(state.closed ? { closedBecause: state.closed.because } : {}),
     };

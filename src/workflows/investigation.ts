@@ -48,6 +48,7 @@ export async function probeInvestigationWorkflow(input: InvestigationInput): Pro
   await settleSpend(input.spend, outcome.costUsd);
   // The investigation is complete once its diagnosis is delivered: the row says so then, not at the window's close.
   await recordInAuditLog(completedRow(wake, workflowId, Date.now(), completedFacts(outcome)));
+  incident.delivered(outcome);
   await incident.waitForClose();
   await Promise.all([current, rootPosted]);
   return withLifecycle(outcome, incident.state);
