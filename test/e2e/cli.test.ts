@@ -110,11 +110,13 @@ describe('probe-wake CLI against a running probe-wake', () => {
   });
 
   test('investigations lists the fly investigations with outcome and DM delivery; filters narrow it', async () => {
+    // The first window was reset above (its incident ended); resetting the second ends that one too, so both are COMPLETED.
+    expect((await cli(['reset-debounce', '--probe', 'fly', '--category', 'auth'])).code).toBe(0);
     const rows = await eventually(async () => {
       const run = await cli(['investigations', '--probe', 'fly', '--since', '1h', '--json']);
       expect(run.code).toBe(0);
       const listed = json<InvestigationRow[]>(run.stdout);
-      return listed.length === 2 && listed.every((r) => r.dmSent !== undefined) ? listed : undefined;
+      return listed.length === 2 && listed.every((r) => r.dmSent !== undefined && r.status === 'COMPLETED') ? listed : undefined;
     }, 30_000, 'two finished fly investigations in visibility');
     for (const row of rows) {
       expect(row).toMatchObject({ probe: 'fly', category: 'auth', severity: 'critical', outcome: 'investigated', dmSent: true, status: 'COMPLETED' });
