@@ -90,7 +90,8 @@ describe('probe-wake CLI against a running probe-wake', () => {
     const table = await cli(['status']);
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('Open debounce windows (1)');
-    expect(table.stdout).toMatch(new RegExp(`fly\\s+auth\\s+\\S+\\s+\\S+\\s+0\\s+probe-investigation:fly:auth:${row.wake_id}`));
+    // probe, category, opened, expires, wakes (1), last seen, healthy results (0), flapping, buffered, investigation.
+    expect(table.stdout).toMatch(new RegExp(`fly\\s+auth\\s+\\S+\\s+\\S+\\s+1\\s+\\S+\\s+0\\s+-\\s+-\\s+probe-investigation:fly:auth:${row.wake_id}`));
 
     expect((await cli(['emit', '--probe', 'fly', '--category', 'auth', '--severity', 'critical'])).code).toBe(0);
     await eventually(async () => ((await cliState()).counters.debounced === 1 ? true : undefined), 30_000, 'the second wake to be debounced');
