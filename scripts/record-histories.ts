@@ -14,7 +14,19 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { loadConfig, type AppConfig } from '../src/config/config';
-import { getStateQuery, investigationWorkflowId, IssueCategoryKey, ProbeNameKey, ProbeSeverityKey } from '../src/api';
+import {
+  getIncidentQuery,
+  getOutboxQuery,
+  getStateQuery,
+  investigationWorkflowId,
+  IssueCategoryKey,
+  outboxWorkflowId,
+  ProbeNameKey,
+  ProbeSeverityKey,
+  windowClosedSignal,
+  windowRepeatsSignal,
+  type WindowFacts,
+} from '../src/api';
 import { tailSettingsFrom } from '../src/client/startTail';
 import { createProbeWakeWorker } from '../src/worker/createWorker';
 import { FakeAnthropic } from '../test/support/fakeAnthropic';
@@ -84,19 +96,31 @@ async function main(): Promise<void> {
     mkdirSync(outDir, { recursive: true });
     const worker = await createProbeWakeWorker({ connection: env.nativeConnection, config, workflowBundle: bundle, shutdownGraceTime: '1s' });
     await worker.runUntil(async () => {
-      const investigation = async (windowKey: string) => {
+      // The outbox has sent everything asked of it (the details reply goes after the investigation ends):
+      // a Slack fault scripted next hits the next investigation's messages, not this one's.
+      const outboxDrained = () =>
+        eventually(async () => {
+          const view = await env.client.workflow.getHandle(outboxWorkflowId(config.temporal.taskQueue)).query(getOutboxQuery);
+          return view.queued === 0 ? view : undefined;
+        }, 60_000, 'the outbox to drain');
+      const startInvestigation = async (windowKey: string, window?: WindowFacts) => {
         const wake = flyWake();
-        const handle = await env.client.workflow.start('probeInvestigationWorkflow', {
+        return env.client.workflow.start('probeInvestigationWorkflow', {
           workflowId: investigationWorkflowId(wake.probe, wake.category, windowKey),
           taskQueue: config.temporal.taskQueue,
-          args: [{ wake, windowKey }],
+          args: [{ wake, windowKey, ...(window ? { window } : {}) }],
           typedSearchAttributes: [
             { key: ProbeNameKey, value: wake.probe },
             { key: IssueCategoryKey, value: wake.category },
             { key: ProbeSeverityKey, value: wake.severity },
           ],
         });
+      };
+      // Without a window (a start by hand): the incident closes once the diagnosis is delivered.
+      const investigation = async (windowKey: string) => {
+        const handle = await startInvestigation(windowKey);
         await handle.result();
+        await outboxDrained();
         return handle;
       };
 
@@ -111,6 +135,19 @@ async function main(): Promise<void> {
 
       slack.script('chat.postMessage', FakeSlack.platformError('channel_not_found'));
       await save('investigated, Slack rejects the DM (dmSent false)', 'investigation-slack-failure.json', await investigation('w-7f3a-slack'), 'probeInvestigationWorkflow');
+
+      // The whole incident: a window, the diagnosis, repeats (one root edit), then recovery (a thread reply, the root marked).
+      {
+        const openedAtMs = Date.now();
+        const handle = await startInvestigation('w-7f3a-incident', { openedAtMs, closesAtMs: openedAtMs + 600_000 });
+        await eventually(async () => ((await handle.query(getIncidentQuery)).outcome ? true : undefined), 60_000, 'the diagnosis');
+        await handle.signal(windowRepeatsSignal, { wakes: 3, lastSeenAtMs: Date.now() });
+        await eventually(async () => ((await handle.query(getIncidentQuery)).rootRevision >= 2 ? true : undefined), 60_000, 'the repeats edit');
+        await handle.signal(windowClosedSignal, { reason: 'recovered', atMs: Date.now(), by: 'results' });
+        await handle.result();
+        await outboxDrained();
+        await save('an incident: alert, diagnosis edit, details reply, repeats edit, recovered by results', 'investigation-incident.json', handle, 'probeInvestigationWorkflow');
+      }
 
       // The tail reads the sample log from its start: 4 wakes, fly/auth twice (one debounced), 3 investigations;
       // a tiny history limit makes the first run continue-as-new right after.

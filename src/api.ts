@@ -296,6 +296,9 @@ export interface InvestigationOutcome extends InvestigationFacts {
   closedBecause: ClosedBecause;
 }
 
+/** The investigation's facts once diagnosed and delivered: the result without how the incident ended. */
+export type DiagnosisOutcome = Omit<InvestigationOutcome, 'phase' | 'wakesSeen' | 'recoveredAfterMs' | 'closedBecause'>;
+
 /** The getIncident query's answer (also the Web UI's current details, in words). */
 export interface IncidentSnapshot {
   phase: InvestigationOutcomeValue;
@@ -308,6 +311,11 @@ export interface IncidentSnapshot {
   /** The root's newest revision asked of the outbox (0: the alert). */
   rootRevision: number;
   diagnosed: boolean;
+  /**
+   * The diagnosis's outcome once it is delivered (or given up), while the incident lives on until its
+   * window closes: what the result will say, less the lifecycle facts.
+   */
+  outcome?: DiagnosisOutcome;
   recoveredAfterMs?: number;
   closedBecause?: ClosedBecause;
   /** Who acknowledged it (the ack button, `probe-wake ack`) and when (epoch ms). */

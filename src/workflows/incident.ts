@@ -4,6 +4,7 @@ import {
   threadReplyKey,
   windowClosedSignal,
   windowRepeatsSignal,
+  type DiagnosisOutcome,
   type IncidentSnapshot,
   type InvestigationInput,
   type SlackMessage,
@@ -28,6 +29,8 @@ import { publishIncident } from './incidentVisibility';
 export class Incident {
   state: rules.IncidentState;
   private finding?: Finding;
+  /** The diagnosis's outcome once delivered, for the getIncident query. */
+  private outcome?: DiagnosisOutcome;
   private diagnosisRevision?: number;
   private recoveryAnnounced = false;
   /** Who acknowledged the incident and when (the ack button; operatorActions.ts). */
@@ -98,6 +101,11 @@ export class Incident {
   diagnosisDelivered(): Promise<Delivery> {
     if (this.diagnosisRevision === undefined) throw new Error('diagnosisDelivered before diagnose');
     return messageDelivered(this.rootKey, this.diagnosisRevision);
+  }
+
+  /** The diagnosis's outcome, delivered, spend settled and recorded: the getIncident query carries it from now on. */
+  delivered(outcome: DiagnosisOutcome): void {
+    this.outcome = outcome;
   }
 
   /**
@@ -186,6 +194,7 @@ export class Incident {
       ...(state.root ? { root: state.root } : {}),
       rootRevision: state.rootRevision,
       diagnosed: this.finding !== undefined,
+      ...(this.outcome ? { outcome: this.outcome } : {}),
       ...(state.recovered ? { recoveredAfterMs: state.recovered.afterMs } : {}),
       ...(state.closed ? { closedBecause: state.closed.because } : {}),
       ...(this.acknowledged ? { acknowledged: this.acknowledged } : {}),

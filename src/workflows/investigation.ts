@@ -52,6 +52,7 @@ export async function probeInvestigationWorkflow(input: InvestigationInput): Pro
   await settleSpend(input.spend, outcome.costUsd);
   // The investigation is complete once its diagnosis is delivered: the row says so then, not at the window's close.
   await recordInAuditLog(completedRow(wake, workflowId, Date.now(), completedFacts(outcome)));
+  incident.delivered(outcome);
   // An approval-gated fix (enabled envelope + a configured runner) waits for a human's click, holding the incident open.
   const fix = offerFix(incident, input, settings);
   await incident.waitForClose(() => fixHoldsOpen(incident));

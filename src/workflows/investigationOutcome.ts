@@ -1,5 +1,5 @@
 import { upsertMemo } from '@temporalio/workflow';
-import type { InvestigationInput, InvestigationMemo, InvestigationOutcome } from '../api';
+import type { DiagnosisOutcome, InvestigationInput, InvestigationMemo, InvestigationOutcome } from '../api';
 import { sumUsage } from '../domain/agent';
 import { shapeAnswer } from '../domain/answerContract';
 import type { Wake } from '../domain/auditRow';
@@ -25,7 +25,7 @@ export function investigationDetails(run: AgentRun, finding: Finding): Investiga
 }
 
 /** The investigation's facts once diagnosed and delivered; the lifecycle facts are added at the close (withLifecycle). */
-export type DiagnosisOutcome = Omit<InvestigationOutcome, 'phase' | 'wakesSeen' | 'recoveredAfterMs' | 'closedBecause'>;
+export type { DiagnosisOutcome };
 
 export function describeOutcome(input: InvestigationInput, run: AgentRun, finding: Finding, text: string, delivery: Delivery): DiagnosisOutcome {
   const { costUsd, ...usage } = sumUsage(run.turns);

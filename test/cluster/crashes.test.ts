@@ -42,7 +42,7 @@ describe('worker crashes on the cluster', () => {
 
     const second = await d.startWorker();
     const id = investigationWorkflowId('crashmid', 'oom', 'k-1');
-    await d.result(id);
+    await d.diagnosis(id);
     expect(Object.fromEntries(d.dmsByInvestigation())).toEqual({ [id]: 1 });
     expect(d.anthropic.messageRequests.length).toBe(2);
     expect(second.logLines().length).toBeGreaterThan(0);
@@ -55,12 +55,12 @@ describe('worker crashes on the cluster', () => {
     await d.cursorStamped();
     await d.append(wakeRow('t-1', 'twoa', 'cpu'));
     const one = investigationWorkflowId('twoa', 'cpu', 't-1');
-    await d.result(one);
+    await d.diagnosis(one);
 
     expect(await a.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
     await d.append(wakeRow('t-2', 'twob', 'cpu') + wakeRow('t-3', 'twoc', 'disk'));
     const more = [investigationWorkflowId('twob', 'cpu', 't-2'), investigationWorkflowId('twoc', 'disk', 't-3')];
-    for (const id of more) await d.result(id);
+    for (const id of more) await d.diagnosis(id);
     expect(Object.fromEntries(d.dmsByInvestigation())).toEqual({ [one]: 1, [more[0]!]: 1, [more[1]!]: 1 });
     // The survivor is still up, and still prints only JSON.
     expect(b.child.exitCode).toBeNull();

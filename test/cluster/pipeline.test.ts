@@ -50,7 +50,7 @@ describe('the production worker on a PostgreSQL-backed Temporal cluster', () => 
     await eventually(async () => ((await d.state()).counters.investigationsStarted === 3 ? true : undefined), 30_000, 'counters');
     const state = await d.state();
     expect({ wakes: state.counters.wakes, debounced: state.counters.debounced, started: state.counters.investigationsStarted }).toEqual({ wakes: 4, debounced: 1, started: 3 });
-    for (const id of Object.values(ids)) await d.result(id);
+    for (const id of Object.values(ids)) await d.diagnosis(id);
     expect(Object.fromEntries(d.dmsByInvestigation())).toEqual({ [ids.fly]: 1, [ids.pg]: 1, [ids.api]: 1 });
     expect(state.windows.map((w) => `${w.probe}/${w.category}`).sort()).toEqual(['api/latency', 'fly/auth', 'postgres/disk']);
     // Every line the worker printed is a JSON record (worker.logLines throws on one that is not).
@@ -100,7 +100,7 @@ describe('the production worker on a PostgreSQL-backed Temporal cluster', () => 
     await d.append(wakeRow('c-5', 'fly', 'auth', 'critical'));
     const again = investigationWorkflowId('fly', 'auth', 'c-5');
     await eventually(() => (d.dmsByInvestigation().get(again) ? true : undefined), 90_000, 'DM after reset-debounce');
-    await d.result(again);
+    await d.diagnosis(again);
     expect(d.dmsByInvestigation().get(again)).toBe(1);
   });
 });

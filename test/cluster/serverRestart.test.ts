@@ -40,7 +40,7 @@ describe('Temporal server restarts under a running worker', () => {
     await d.cursorStamped();
     await d.append(wakeRow('r-1', 'before', 'cpu'));
     const before = investigationWorkflowId('before', 'cpu', 'r-1');
-    await d.result(before);
+    await d.diagnosis(before);
 
     await server!.stop('SIGKILL');
     const killedAt = Date.now();
@@ -50,7 +50,7 @@ describe('Temporal server restarts under a running worker', () => {
 
     server = await startTemporalServer(spec);
     const during = [investigationWorkflowId('during', 'cpu', 'r-2'), investigationWorkflowId('during', 'disk', 'r-3')];
-    for (const id of during) await d.result(id);
+    for (const id of during) await d.diagnosis(id);
     expect(Object.fromEntries(d.dmsByInvestigation())).toEqual({ [before]: 1, [during[0]!]: 1, [during[1]!]: 1 });
     expect(worker.child.exitCode).toBeNull();
     const lines = worker.logLines();

@@ -90,7 +90,8 @@ describe('probe-wake CLI against a running probe-wake', () => {
     const table = await cli(['status']);
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('Open debounce windows (1)');
-    expect(table.stdout).toMatch(new RegExp(`fly\\s+auth\\s+\\S+\\s+\\S+\\s+0\\s+probe-investigation:fly:auth:${row.wake_id}`));
+    // probe, category, opened, expires, wakes (1), last seen, healthy results (0), flapping, buffered, investigation.
+    expect(table.stdout).toMatch(new RegExp(`fly\\s+auth\\s+\\S+\\s+\\S+\\s+1\\s+\\S+\\s+0\\s+-\\s+-\\s+probe-investigation:fly:auth:${row.wake_id}`));
 
     expect((await cli(['emit', '--probe', 'fly', '--category', 'auth', '--severity', 'critical'])).code).toBe(0);
     await eventually(async () => ((await cliState()).counters.debounced === 1 ? true : undefined), 30_000, 'the second wake to be debounced');
@@ -110,11 +111,13 @@ describe('probe-wake CLI against a running probe-wake', () => {
   });
 
   test('investigations lists the fly investigations with outcome and DM delivery; filters narrow it', async () => {
+    // The first window was reset above (its incident ended); resetting the second ends that one too, so both are COMPLETED.
+    expect((await cli(['reset-debounce', '--probe', 'fly', '--category', 'auth'])).code).toBe(0);
     const rows = await eventually(async () => {
       const run = await cli(['investigations', '--probe', 'fly', '--since', '1h', '--json']);
       expect(run.code).toBe(0);
       const listed = json<InvestigationRow[]>(run.stdout);
-      return listed.length === 2 && listed.every((r) => r.dmSent !== undefined) ? listed : undefined;
+      return listed.length === 2 && listed.every((r) => r.dmSent !== undefined && r.status === 'COMPLETED') ? listed : undefined;
     }, 30_000, 'two finished fly investigations in visibility');
     for (const row of rows) {
       expect(row).toMatchObject({ probe: 'fly', category: 'auth', severity: 'critical', outcome: 'investigated', dmSent: true, status: 'COMPLETED' });

@@ -155,7 +155,7 @@ describe('npm start entry', () => {
         await eventually(async () => ((await queryState()).cursor ? true : undefined), 30_000, 'first tick');
         appendedAt = Date.now();
         appendFileSync(auditLog, SAMPLE);
-        await eventually(() => (slack.posted.length >= 3 ? true : undefined), 60_000, '3 DMs');
+        await eventually(() => (slack.roots.length >= 3 ? true : undefined), 60_000, '3 DMs');
         firstState = await eventually(async () => {
           const s = await queryState();
           // The 8 sample rows plus the started/completed investigation rows of the 3 investigations.
@@ -171,7 +171,8 @@ describe('npm start entry', () => {
       expect([...readFileSync(env.TEMPORAL_DEV_DB_FILE!).subarray(18, 20)]).toEqual([2, 2]);
 
       expect(firstState.counters).toMatchObject({ rowsRead: 14, wakes: 4, investigationsStarted: 3, debounced: 1, badRows: 0 });
-      expect(slack.posted.map((dm) => dm.text.split('\n')[0]).sort()).toEqual(
+      // One root message per window (the details replies are in their threads).
+      expect(slack.roots.map((dm) => dm.text.split('\n')[0]).sort()).toEqual(
         ['🚨 Probe alert · fly', '⚠️ Probe alert · postgres', 'ℹ️ Probe alert · disk'].sort(),
       );
       expect(anthropic.messageRequests).toHaveLength(3);
@@ -191,7 +192,7 @@ describe('npm start entry', () => {
         expect(resumed.cursor).toEqual(firstState.cursor);
         expect(resumed.windows).toEqual(firstState.windows);
         expect(resumed.counters).toMatchObject({ rowsRead: 14, investigationsStarted: 3, debounced: 1 });
-        expect(slack.posted).toHaveLength(3); // nothing replayed, nothing re-sent
+        expect(slack.roots).toHaveLength(3); // nothing replayed, nothing re-sent
       } finally {
         const secondStop = await second.stop();
         expect(secondStop.code).toBe(0);

@@ -9,7 +9,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { InvestigationOutcomeKey } from '../../src/api';
+import { InvestigationOutcomeKey, windowClosedSignal } from '../../src/api';
+import { diagnosisOf } from '../support/diagnosis';
 import { CHROMIUM_ARGS } from '../support/chromium';
 import { ROOT, startPipeline, type Pipeline } from '../support/pipeline';
 import { freePort } from '../support/ports';
@@ -57,6 +58,9 @@ describe('investigations in the Temporal Web UI', () => {
     workflowId = `probe-investigation:fly:auth:${wakeId}`;
     const handle = p.env.client.workflow.getHandle(workflowId);
     await eventually(() => handle.describe(), 30_000, 'the tail to start the investigation');
+    // Diagnosed, then the window reset (as `probe-wake reset-debounce` would): the incident ends, its result is the outcome.
+    await diagnosisOf(p.env.client, workflowId);
+    await handle.signal(windowClosedSignal, { reason: 'reset', atMs: Date.now() });
     await handle.result();
     // Visibility is updated asynchronously; the UI lists what visibility has.
     await eventually(async () => {

@@ -16,14 +16,14 @@ import { AesGcmCodec, payloadToJson } from '../../src/codec/aesGcmCodec';
 import { startCodecServer } from '../../src/codec/codecServer';
 import { probeWakeDataConverter } from '../../src/codec/dataConverter';
 import { loadConfig } from '../../src/config/config';
-import { investigationWorkflowId, type InvestigationOutcome } from '../../src/api';
+import { investigationWorkflowId, windowClosedSignal, type InvestigationOutcome } from '../../src/api';
 import { tailSettingsFrom } from '../../src/client/startTail';
 import { createProbeWakeWorker } from '../../src/worker/createWorker';
 import { FakeAnthropic, FAKE_DIAGNOSIS } from '../support/fakeAnthropic';
 import { FakeSlack } from '../support/fakeSlack';
 import { fixtureText } from '../support/fixtures';
 import { devServerEnv, workflowBundle } from '../support/temporal';
-import { eventually } from '../support/poll';
+import { diagnosisOf } from '../support/diagnosis';
 
 const API_KEY = `sk-ant-api03-${randomBytes(24).toString('hex')}`;
 const BOT_TOKEN = `xoxb-1234567890-${randomBytes(16).toString('hex')}`;
@@ -89,7 +89,11 @@ describe('secrets and encryption at rest in Temporal history', () => {
         args: [{ settings: tailSettingsFrom(config, { replayFromStart: true, pollSeconds: 1 }) }],
       });
       try {
-        return await eventually(() => client.workflow.getHandle(flyId).result() as Promise<InvestigationOutcome>, 60_000, 'fly investigation');
+        // Diagnosed and delivered; then the tail closes the window (reset), so the investigation's whole history ends.
+        const diagnosis = await diagnosisOf(client, flyId, 60_000);
+        await client.workflow.getHandle(flyId).signal(windowClosedSignal, { reason: 'reset', atMs: Date.now() });
+        await client.workflow.getHandle(flyId).result();
+        return diagnosis;
       } finally {
         await tail.terminate('secrets test done');
       }

@@ -11,7 +11,7 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DM_METADATA_EVENT } from '../../src/activities/deliverMessage';
 import { DEFAULT_PRICES, loadConfig, type AppConfig } from '../../src/config/config';
 import { costOf } from '../../src/domain/costLadder';
-import { getStateQuery, type InvestigationOutcome, InvestigationOutcomeKey, investigationWorkflowId, IssueCategoryKey, ProbeNameKey, ProbeSeverityKey } from '../../src/api';
+import { type DiagnosisOutcome, getOutboxQuery, getStateQuery, type InvestigationOutcome, outboxWorkflowId, InvestigationOutcomeKey, investigationWorkflowId, IssueCategoryKey, ProbeNameKey, ProbeSeverityKey } from '../../src/api';
 import { loadPromptTemplate } from '../../src/activities/promptTemplate';
 import { TOOL_DEFINITIONS } from '../../src/domain/investigationTools';
 import { tailSettingsFrom } from '../../src/client/startTail';
@@ -20,6 +20,7 @@ import { FakeAnthropic, FAKE_DIAGNOSIS } from '../support/fakeAnthropic';
 import { FakeSlack, FAKE_DM_CHANNEL } from '../support/fakeSlack';
 import { fixtureLines, fixtureText, flyFallbackDm, flyWake } from '../support/fixtures';
 import { devServerEnv, workflowBundle } from '../support/temporal';
+import { diagnosisOf } from '../support/diagnosis';
 import { eventually } from '../support/poll';
 
 const FIXTURE_TEXT = fixtureText('audit-sample.jsonl');
@@ -38,7 +39,21 @@ const HAPPY_TEXT = FAKE_DIAGNOSIS.replace(
 
 /** The path of a fake request after `/api/`, i.e. the Slack method name. */
 const slackMethods = (slack: FakeSlack) => slack.requests.map((r) => r.path.replace(/^.*\/api\//, ''));
-const dmFields = (o: InvestigationOutcome) => ({ investigated: o.investigated, reason: o.reason, dmSent: o.dmSent, dmReason: o.dmReason });
+/**
+ * The Slack calls past opening the DM: the alert posted then edited into the diagnosis, or (when the
+ * model answered while the alert was still queued) one post carrying the diagnosis; then the details reply.
+ */
+const callsPastOpen = (slack: FakeSlack) => slackMethods(slack).filter((m) => m !== 'conversations.open');
+const ALERTED_THEN_EDITED = ['chat.postMessage', 'chat.update', 'chat.postMessage'];
+const POSTED_DIAGNOSED = ['chat.postMessage', 'chat.postMessage'];
+/** The root of `workflowId` and its thread replies, as the fake holds them; exactly one root. */
+function incidentRecord(slack: FakeSlack, workflowId: string) {
+  expect(slack.roots).toHaveLength(1);
+  const root = slack.roots[0]!;
+  expect(root.key).toBe(workflowId);
+  return { root, replies: slack.repliesTo(root.ts) };
+}
+const dmFields = (o: DiagnosisOutcome) => ({ investigated: o.investigated, reason: o.reason, dmSent: o.dmSent, dmReason: o.dmReason });
 
 /** Pulls the JSON fenced between <tag> and </tag> out of the prompt. */
 function fencedJson(prompt: string, tag: string): Record<string, unknown> {
@@ -113,13 +128,19 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
     // A per-test window key keeps IDs apart from each other and from the tail test's children.
     const windowKey = `${wake.wakeId}-it${n}`;
     const workflowId = investigationWorkflowId(wake.probe, wake.category, windowKey);
-    const outcome = await runWorker(config, () =>
-      env.client.workflow.execute('probeInvestigationWorkflow', {
+    const outcome = await runWorker(config, async () => {
+      const result = (await env.client.workflow.execute('probeInvestigationWorkflow', {
         workflowId,
         taskQueue: config.temporal.taskQueue,
         args: [{ wake, windowKey }],
-      }) as Promise<InvestigationOutcome>,
-    );
+      })) as InvestigationOutcome;
+      // The details reply is sent after the diagnosis is delivered: the worker stays up until the outbox has sent all.
+      await eventually(async () => {
+        const view = await env.client.workflow.getHandle(outboxWorkflowId(config.temporal.taskQueue)).query(getOutboxQuery);
+        return view.queued === 0 ? view : undefined;
+      }, 30_000, 'the outbox to drain');
+      return result;
+    });
     return { outcome, workflowId, wake, windowKey };
   }
 
@@ -195,12 +216,17 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
       { ts: '2026-11-23T10:15:01.870Z', probe: 'fly', status: 'unhealthy', summary: 'Fly app(s) unreachable: HTTP 401' },
     ]);
 
-    // Slack: open the DM, then post into it, with the bot token and the workflow ID as metadata.
-    expect(slackMethods(slack)).toEqual(['conversations.open', 'chat.postMessage']);
+    // Slack: open the DM, then post into it, with the bot token and the workflow ID as metadata:
+    // one root (the alert edited into the diagnosis, or posted diagnosed) and the details in its thread.
+    expect(slackMethods(slack)[0]).toBe('conversations.open');
+    expect([ALERTED_THEN_EDITED, POSTED_DIAGNOSED]).toContainEqual(callsPastOpen(slack));
     for (const r of slack.requests) expect(r.headers.authorization).toBe(`Bearer ${BOT_TOKEN}`);
     expect(slack.requestsTo('conversations.open')[0]!.body.users).toBe(OPERATOR);
-    expect(slack.roots).toHaveLength(1);
-    const dm = slack.roots[0]!;
+    const { root: dm, replies } = incidentRecord(slack, workflowId);
+    expect(dm.edits).toHaveLength(slack.requestsTo('chat.update').length);
+    expect(replies.map((r) => r.key)).toEqual([`${workflowId}#details`]);
+    expect(replies[0]!.text).toContain('1 model turn · 0 tool calls');
+    expect(replies[0]!.text).toContain('model `claude-haiku-5-5`');
     expect(dm.channel).toBe(FAKE_DM_CHANNEL);
     expect(dm.text.startsWith('🚨 Probe alert · fly')).toBe(true);
     expect(dm.text).toBe(HAPPY_TEXT);
@@ -215,12 +241,14 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
 
   it('LLM 401: falls back with engine_exception:AuthenticationError after exactly one request, and still DMs', async () => {
     anthropic.script('/v1/messages', FakeAnthropic.status(401, 'authentication_error'));
-    const { outcome } = await investigate();
+    const { outcome, workflowId } = await investigate();
 
     expect(dmFields(outcome)).toEqual({ investigated: false, reason: 'engine_exception:AuthenticationError', dmSent: true });
     expect(anthropic.messageRequests).toHaveLength(1);
-    expect(slack.requestsTo('chat.postMessage')).toHaveLength(1);
-    expect(slack.roots).toHaveLength(1);
+    // One root and the details reply: the fallback never posts a second top-level message.
+    expect(slack.requestsTo('chat.postMessage')).toHaveLength(2);
+    const { replies } = incidentRecord(slack, workflowId);
+    expect(replies.map((r) => r.text)).toEqual([expect.stringContaining('fallback `engine_exception:AuthenticationError`')]);
     expect(slack.roots[0]!.text).toContain('I was unable to investigate — engine returned: engine_exception:AuthenticationError');
     expect(slack.roots[0]!.text).toBe(flyFallbackDm('engine_exception:AuthenticationError'));
     expect(outcome.text).toBe(slack.roots[0]!.text);
@@ -248,12 +276,14 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
   });
 
   it('no ANTHROPIC_API_KEY: engine_unavailable without any HTTP request, fallback DM in the documented layout', async () => {
-    const { outcome } = await investigate({ ANTHROPIC_API_KEY: undefined });
+    const { outcome, workflowId } = await investigate({ ANTHROPIC_API_KEY: undefined });
 
     expect(dmFields(outcome)).toEqual({ investigated: false, reason: 'engine_unavailable', dmSent: true });
     expect(anthropic.requests).toHaveLength(0);
-    expect(slackMethods(slack)).toEqual(['conversations.open', 'chat.postMessage']);
-    expect(slack.roots).toHaveLength(1);
+    expect(slackMethods(slack)[0]).toBe('conversations.open');
+    expect([ALERTED_THEN_EDITED, POSTED_DIAGNOSED]).toContainEqual(callsPastOpen(slack));
+    const { replies } = incidentRecord(slack, workflowId);
+    expect(replies.map((r) => r.text)).toEqual([expect.stringContaining('fallback `engine_unavailable`')]);
     expect(slack.roots[0]!.text).toBe(
       '🚨 Probe alert · fly\n' +
         'fly (critical): Fly app(s) unreachable: HTTP 401\n' +
@@ -270,13 +300,15 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
     const { outcome, workflowId } = await investigate();
 
     expect(dmFields(outcome)).toEqual({ investigated: true, dmSent: true });
-    expect(slack.requestsTo('chat.postMessage')).toHaveLength(2);
     expect(slack.roots).toHaveLength(1);
     expect(outcome.slackTs).toBe(slack.roots[0]!.ts);
     expect(slack.roots[0]!.metadata?.event_payload).toEqual({ key: workflowId });
     // A 429 means nothing was posted (https://docs.slack.dev/apis/web-api/rate-limits): the retry
     // posts without the "already posted?" look-up, which conversations.history's 1 call a minute cannot spare.
-    expect(slackMethods(slack)).toEqual(['conversations.open', 'chat.postMessage', 'conversations.open', 'chat.postMessage']);
+    // (After the root: its diagnosis edit, unless the diagnosis rode on the retried post, and the details reply.)
+    expect(slackMethods(slack).slice(0, 4)).toEqual(['conversations.open', 'chat.postMessage', 'conversations.open', 'chat.postMessage']);
+    expect(slack.requestsTo('chat.postMessage').map((r) => (r.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key)).toEqual([workflowId, workflowId, `${workflowId}#details`]);
+    expect(slackMethods(slack).filter((m) => m === 'conversations.history' || m === 'conversations.replies')).toEqual([]);
     expect(anthropic.messageRequests).toHaveLength(1);
   });
 
@@ -319,12 +351,8 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
         args: [{ settings }],
       });
       try {
-        // Liveness: every child finishes (each posts its DM before completing).
-        const outcomes = await Promise.all(
-          Object.values(children).map((id) =>
-            eventually(() => env.client.workflow.getHandle(id).result() as Promise<InvestigationOutcome>, 30_000, `child ${id}`),
-          ),
-        );
+        // Liveness: every child is diagnosed and its DM delivered (each then lives on until its window closes).
+        const outcomes = await Promise.all(Object.values(children).map((id) => diagnosisOf(env.client, id, 30_000)));
         for (const outcome of outcomes) expect(dmFields(outcome)).toEqual({ investigated: true, dmSent: true });
 
         // Liveness: a later tick has read the whole file, including the six investigation rows the three
@@ -347,8 +375,9 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
         expect(state.windows.find((w) => w.probe === 'fly')?.debounced).toBe(1);
 
         // Children carry the search attributes the tail set, plus the outcome they upserted.
+        // The incident is open until its 600 s window closes.
         const fly = await env.client.workflow.getHandle(children.fly).describe();
-        expect(fly.status.name).toBe('COMPLETED');
+        expect(fly.status.name).toBe('RUNNING');
         expect(fly.typedSearchAttributes.get(ProbeNameKey)).toBe('fly');
         expect(fly.typedSearchAttributes.get(IssueCategoryKey)).toBe('auth');
         expect(fly.typedSearchAttributes.get(ProbeSeverityKey)).toBe('critical');
@@ -365,13 +394,16 @@ describe('probe-wake worker against the Temporal dev server and fake Slack / Ant
         expect(listed[0]!.workflowId).toBe(children.fly);
         expect(listed[0]!.type).toBe('probeInvestigationWorkflow');
         expect(listed[0]!.typedSearchAttributes.get(InvestigationOutcomeKey)).toBe('investigated');
+        await eventually(async () => ((await env.client.workflow.getHandle(outboxWorkflowId(config.temporal.taskQueue)).query(getOutboxQuery)).queued === 0 ? true : undefined), 30_000, 'the outbox to drain');
       } finally {
         await tail.terminate('integration test done');
       }
     });
 
+    // One root per window, each with its details reply in its thread; nothing else posted.
     expect(slack.roots).toHaveLength(3);
-    expect(slack.requestsTo('chat.postMessage')).toHaveLength(3);
+    for (const root of slack.roots) expect(slack.repliesTo(root.ts).map((r) => r.key)).toEqual([`${root.key}#details`]);
+    expect(slack.requestsTo('chat.postMessage')).toHaveLength(6);
     expect(anthropic.messageRequests).toHaveLength(3);
     const headers = slack.roots.map((dm) => dm.text.split('\n')[0]).sort();
     expect(headers).toEqual(['ℹ️ Probe alert · disk', '⚠️ Probe alert · postgres', '🚨 Probe alert · fly'].sort());

@@ -92,7 +92,7 @@ describe('the outbox through a faithful Slack', () => {
   it('a storm of 100 windows: all 100 DMs delivered, none twice, paced within the per-channel limit', async () => {
     const { outcomes, ids } = await investigations(STORM);
     expect(outcomes.filter((o) => o.dmSent)).toHaveLength(STORM);
-    const keys = slack.dms.map(keyOf);
+    const keys = slack.roots.map(keyOf);
     expect(new Set(keys).size).toBe(STORM);
     expect(keys.sort()).toEqual([...ids].sort());
     expect(new Set(outcomes.map((o) => o.slackTs)).size).toBe(STORM);
@@ -108,20 +108,20 @@ describe('the outbox through a faithful Slack', () => {
       await start(4, 6);
     });
     expect(outcomes.map((o) => o.dmSent)).toEqual(Array(6).fill(true));
-    expect(slack.dms.map(keyOf).sort()).toEqual([...ids].sort());
+    expect(slack.roots.map(keyOf).sort()).toEqual([...ids].sort());
     for (const outcome of outcomes) expect(outcome.dmLateMs).toBeGreaterThanOrEqual(LATE_AFTER_MS);
-    for (const dm of slack.dms) expect(dm.text).toMatch(/^⏱ Delivered \d+ (min|h)( \d+ min)? late: Slack could not take it when it was written\.\n🚨 Probe alert · storm/);
+    for (const dm of slack.roots) expect(dm.text).toMatch(/^⏱ Delivered \d+ (min|h)( \d+ min)? late: Slack could not take it when it was written\.\n🚨 Probe alert · storm/);
   }, 300_000);
 
   it('a post whose answer was lost is found by a 15-message look-up (paging past the operator\'s messages), not posted again', async () => {
     slack.holdPostsAfterAccepting(1);
     const { outcomes } = await investigations(1, async () => {
       // While the held answer times out: the operator writes 20 messages after ours, so ours is not on the first page.
-      for (let i = 0; i < 200 && slack.dms.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      for (let i = 0; i < 200 && slack.roots.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
       slack.operatorWrites(20, await env.currentTimeMs());
     });
-    expect(slack.dms).toHaveLength(1);
-    expect(outcomes[0]).toMatchObject({ dmSent: true, slackTs: slack.dms[0]!.ts });
+    expect(slack.roots).toHaveLength(1);
+    expect(outcomes[0]).toMatchObject({ dmSent: true, slackTs: slack.roots[0]!.ts });
     const lookUps = slack.requestsTo('conversations.history');
     expect(lookUps.every((r) => Number(r.body.limit) <= 15)).toBe(true);
     expect(slack.historyCalls).toBe(2);
@@ -131,9 +131,9 @@ describe('the outbox through a faithful Slack', () => {
   it('two lost answers in a row: the second look-up, rate limited, waits its minute instead of posting blind', async () => {
     slack.holdPostsAfterAccepting(2);
     const { outcomes, ids } = await investigations(2);
-    expect(slack.dms.map(keyOf).sort()).toEqual([...ids].sort());
+    expect(slack.roots.map(keyOf).sort()).toEqual([...ids].sort());
     expect(outcomes.map((o) => o.dmSent)).toEqual([true, true]);
-    expect(outcomes.map((o) => o.slackTs).sort()).toEqual(slack.dms.map((d) => d.ts).sort());
+    expect(outcomes.map((o) => o.slackTs).sort()).toEqual(slack.roots.map((d) => d.ts).sort());
   }, 120_000);
 });
 

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { getStateQuery } from '../../../src/api';
+import { getStateQuery, type DiagnosisOutcome } from '../../../src/api';
+import { diagnosisOf } from '../diagnosis';
 import { FakeAnthropic } from '../fakeAnthropic';
 import { FakeSlack } from '../fakeSlack';
 import { eventually } from '../poll';
@@ -126,17 +127,17 @@ export class ClusterDeployment {
     return eventually(async () => ((await this.state()).cursor ? (true as const) : undefined), 60_000, 'tail cursor');
   }
 
-  /** The investigation's result, once the tail has started it. */
-  async result(workflowId: string): Promise<unknown> {
+  /** The investigation's outcome as of its diagnosis (it then lives on until its window closes), once the tail has started it. */
+  async diagnosis(workflowId: string): Promise<DiagnosisOutcome> {
     const handle = this.client.workflow.getHandle(workflowId);
     await eventually(async () => ((await handle.describe()) ? true : undefined), 90_000, `investigation ${workflowId} started`);
-    return handle.result();
+    return diagnosisOf(this.client, workflowId, 90_000);
   }
 
-  /** Slack DMs posted so far, per investigation workflow ID (from the message metadata). */
+  /** Root messages (top-level DMs) posted so far, per investigation workflow ID (from the message metadata); thread replies are not counted. */
   dmsByInvestigation(): Map<string, number> {
     const counts = new Map<string, number>();
-    for (const dm of this.slack.posted) {
+    for (const dm of this.slack.roots) {
       const id = String(dm.metadata?.event_payload?.key ?? dm.text);
       counts.set(id, (counts.get(id) ?? 0) + 1);
     }
