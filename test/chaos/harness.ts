@@ -227,10 +227,13 @@ export class Lane {
     return this.slack.roots.filter((dm) => dm.key === workflowId);
   }
 
-  /** Its root as Slack holds it now: posted, and at its diagnosis revision (the alert edited into the final text). */
+  /**
+   * Its root as Slack holds it now: posted, and at its diagnosis revision (the alert edited into the final
+   * text, or, when the diagnosis came before the paced alert went out, posted with it at once).
+   */
   diagnosedRoot(workflowId: string): PostedDm | undefined {
     const root = this.dmsOf(workflowId)[0];
-    return root && root.edits.length > 0 && !root.text.includes(INVESTIGATION_RUNNING) ? root : undefined;
+    return root && !root.text.includes(INVESTIGATION_RUNNING) ? root : undefined;
   }
 
   /** Healthy `probe.result` rows for the probe (the tail closes its windows after PROBE_RECOVERY_CONFIRMATIONS, default 2). */
