@@ -99,13 +99,15 @@ export interface StormVisibility {
 export async function measureStormVisibility(file: string, slack: BenchSlack, pairs: number, deadlineMs: number, progress: (m: string) => void): Promise<StormVisibility> {
   const names = Array.from({ length: pairs }, (_, i) => ({ probe: `vis${i}`, category: 'storm', key: `probe-investigation:vis${i}:storm:vis-w${i}` }));
   const limitedBefore = slack.rateLimitedPosts;
+  // Digests of earlier storms are not this storm's.
+  const earlier = new Set(slack.roots.filter((m) => m.key?.startsWith('probe-storm:')).map((m) => m.key));
   const t0 = Date.now();
   appendFileSync(file, names.map((n, i) => wakeRow(n.probe, n.category, `vis-w${i}`, i)).join(''));
   const visibleAt = new Map<string, number>();
   const rootAt = new Map<string, number>();
   let digestAt: number | undefined;
   let lastLogged = 0;
-  const isDigest = (key: string | undefined) => key?.startsWith('probe-storm:') === true;
+  const isDigest = (key: string | undefined) => key?.startsWith('probe-storm:') === true && !earlier.has(key);
   while (Date.now() - t0 < deadlineMs && rootAt.size < pairs) {
     const now = Date.now();
     const digests = slack.roots.filter((m) => isDigest(m.key));

@@ -179,9 +179,9 @@ async function main(): Promise<void> {
       worker = await startBenchWorker(serviceEnv('lc', lcLog, 1));
       await untilStamped(client.workflow.getHandle('bench-tail-lc'));
       const wakes = options.quick ? 20 : 60;
-      // 2.5 s apart on average: about 4 windows in 10 s, under the storm threshold (more than 5 in 10 s).
+      // 2.25–6.75 s apart: at most 5 windows in 10 s, never a storm (more than 5 in 10 s), which would add its digest.
       progress(`wake→first message and wake→diagnosis: ${wakes} wakes on distinct pairs, LLM latency ${options.llmLatencyMs} ms`);
-      const incident = await measureIncidentLatency(lcLog, slack, { prefix: 'lc', count: wakes, meanGapMs: 2_500, seed: 3, settleMs: 120_000, llmLatencyMs: options.llmLatencyMs, progress });
+      const incident = await measureIncidentLatency(lcLog, slack, { prefix: 'lc', count: wakes, meanGapMs: 4_500, seed: 3, settleMs: 120_000, llmLatencyMs: options.llmLatencyMs, progress });
       progress(`  first message p50 ${incident.firstMessageMs.p50} ms p99 ${incident.firstMessageMs.p99} ms; diagnosis p50 ${incident.diagnosisMs.p50} ms p99 ${incident.diagnosisMs.p99} ms`);
       // A quiet storm group first, so the storm's windows are counted apart from the latency wakes'.
       await sleep(11_000);
