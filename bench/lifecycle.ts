@@ -18,6 +18,8 @@ export interface IncidentLatency {
   /** Roots posted as the alert and then edited (the rest carried the diagnosis in their first post). */
   alertThenEdit: number;
   missing: number;
+  /** Roots whose final text is the fallback (the model's answer never made it), not a diagnosis. */
+  fallbacks: number;
   /** Second root messages of one investigation (must be 0). */
   duplicates: number;
 }
@@ -71,6 +73,7 @@ export async function measureIncidentLatency(
     diagnosisMs: distribution(since(diagnosedAt)),
     alertThenEdit: [...alertFirst].filter((key) => diagnosedAt.has(key)).length,
     missing: options.count - diagnosedAt.size,
+    fallbacks: roots.filter((m) => m.text.includes('I was unable to investigate')).length,
     duplicates: roots.length - new Set(roots.map((m) => m.key)).size,
   };
 }
