@@ -25,6 +25,7 @@ import { freePort } from '../test/support/ports';
 import { startWorkerProcess, stopOrKill, WORKER_JS, type WorkerProcess } from '../test/support/workerProcess';
 import { otherRow, sleep, wakeRow } from './workload';
 import { runSlackStorm } from './slackStorm';
+import { measureIncidentLatency, measureStormVisibility } from './lifecycle';
 
 /** No budget in the bench: what is measured is the pipeline, not the cost ladder. */
 const BENCH_INVESTIGATION = { maxTurns: 4, dailyBudgetUsd: null, reserveUsd: 0 };
@@ -38,8 +39,11 @@ interface Options {
   out: string;
   /** Print the tail's history timeline after the latency and storm phases. */
   profile: boolean;
-  /** `slack-storm`: only the storm through a rate-limited Slack; else every phase. */
-  phase?: 'slack-storm';
+  /**
+   * `slack-storm`: only the storm through a rate-limited Slack; `lifecycle`: only issue 13's figures
+   * (wake→first message and wake→diagnosis, and every pair of a 100-pair storm visible); else every phase.
+   */
+  phase?: 'slack-storm' | 'lifecycle';
 }
 
 function parseArgs(argv: string[]): Options {
@@ -59,11 +63,11 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--profile') options.profile = true;
     else if (arg === '--phase') {
       const phase = value();
-      if (phase !== 'slack-storm') throw new Error(`--phase must be slack-storm (got ${phase})`);
+      if (phase !== 'slack-storm' && phase !== 'lifecycle') throw new Error(`--phase must be slack-storm or lifecycle (got ${phase})`);
       options.phase = phase;
     }
     else if (arg === '--help' || arg === '-h') {
-      process.stdout.write('usage: npm run bench [-- --quick] [-- --llm-latency-ms N] [-- --out FILE] [-- --profile] [-- --phase slack-storm]\n  --phase slack-storm  only the storm through a rate-limited Slack (100 pairs; JSON to bench/results/slack-storm.json)\n');
+      process.stdout.write('usage: npm run bench [-- --quick] [-- --llm-latency-ms N] [-- --out FILE] [-- --profile] [-- --phase slack-storm|lifecycle]\n  --phase slack-storm  only the storm through a rate-limited Slack (100 pairs; JSON to bench/results/slack-storm.json)\n  --phase lifecycle    only wake→first message / wake→diagnosis (use --llm-latency-ms 3000) and a 100-pair storm until every pair is visible (JSON to bench/results/lifecycle.json)\n');
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (try --help)`);
   }
@@ -166,6 +170,29 @@ async function main(): Promise<void> {
       mkdirSync(path.dirname(out), { recursive: true });
       writeFileSync(out, JSON.stringify({ kind: 'slack-storm', date: new Date().toISOString(), machine, slackStorm }, null, 2) + '\n');
       process.stdout.write(`${JSON.stringify(slackStorm, null, 2)}\n`);
+      return;
+    }
+
+    if (options.phase === 'lifecycle') {
+      const lcLog = auditLog('lc');
+      progress('starting the worker (lib/worker.js) at PROBE_WAKE_POLL_SEC=1 for the incident lifecycle');
+      worker = await startBenchWorker(serviceEnv('lc', lcLog, 1));
+      await untilStamped(client.workflow.getHandle('bench-tail-lc'));
+      const wakes = options.quick ? 20 : 60;
+      // 2.25–6.75 s apart: at most 5 windows in 10 s, never a storm (more than 5 in 10 s), which would add its digest.
+      progress(`wake→first message and wake→diagnosis: ${wakes} wakes on distinct pairs, LLM latency ${options.llmLatencyMs} ms`);
+      const incident = await measureIncidentLatency(lcLog, slack, { prefix: 'lc', count: wakes, meanGapMs: 4_500, seed: 3, settleMs: 120_000, llmLatencyMs: options.llmLatencyMs, progress });
+      progress(`  first message p50 ${incident.firstMessageMs.p50} ms p99 ${incident.firstMessageMs.p99} ms; diagnosis p50 ${incident.diagnosisMs.p50} ms p99 ${incident.diagnosisMs.p99} ms`);
+      // A quiet storm group first, so the storm's windows are counted apart from the latency wakes'.
+      await sleep(11_000);
+      progress(`storm: ${sizes.stormPairs} pairs, one wake each, appended at once, through Slack's 1 post/s per channel`);
+      const visibility = await measureStormVisibility(lcLog, slack, sizes.stormPairs, 400_000, progress);
+      progress(`  every pair visible after ${visibility.allVisibleMs} ms (digest after ${visibility.digestMs} ms), every root after ${visibility.allRootsMs} ms`);
+      const out = options.out === path.join(RESULTS, 'latest.json') ? path.join(RESULTS, 'lifecycle.json') : options.out;
+      mkdirSync(path.dirname(out), { recursive: true });
+      const result = { kind: `lifecycle${options.quick ? '-quick' : ''}`, date: new Date().toISOString(), machine: { ...machine, loadAverageEnd: os.loadavg()[0]! }, incident, stormVisibility: visibility };
+      writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
+      process.stdout.write(`${JSON.stringify({ incident, stormVisibility: visibility }, null, 2)}\n`);
       return;
     }
 

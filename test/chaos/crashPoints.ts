@@ -1,9 +1,10 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { FailpointHit } from './failpointServer';
 import { eventually } from '../support/poll';
-import { MISS_ENDS_WAIT, type Lane, type WakeTarget } from './harness';
+import { threadReplyKey } from '../../src/api';
+import { MISS_ENDS_WAIT, type Lane, type VerdictOptions, type WakeTarget } from './harness';
 
-export type PointId = 'a' | 'b' | 'c' | 'd' | 'e';
+export type PointId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g';
 
 /** A point armed for one run: `reached` resolves with evidence once the worker is exactly there; then it is killed. */
 export interface Armed {
@@ -15,6 +16,10 @@ export interface CrashPoint {
   id: PointId;
   title: string;
   arm(lane: Lane, targets: WakeTarget[]): Armed;
+  /** What the run's verdicts wait for beyond the diagnosis (g: the recovery). */
+  verdicts?: VerdictOptions;
+  /** The point appends the targets' wakes itself (g: it needs them diagnosed before it arms). */
+  appendsItself?: boolean;
 }
 
 type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
@@ -80,17 +85,17 @@ export const CRASH_POINTS: CrashPoint[] = [
   },
   {
     id: 'd',
-    title: 'after the LLM answered, before the Slack post',
+    title: 'after the LLM answered, before the diagnosis edit is handed to the outbox',
     arm: (lane, targets) =>
       onFailpoint(lane, targets, 'askModel.answered', 'freeze', async (hit) =>
         eventually(
           async () => {
             const events = await historyOf(lane, hit);
-            if (events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'enqueueMessage')) {
-              throw new Error('missed: the DM was handed to the outbox (enqueueMessage scheduled) before the kill');
-            }
+            // The alert (revision 0) was handed over before the model was asked; the diagnosis must not have been.
+            const enqueued = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'enqueueMessage').length;
+            if (enqueued > 1) throw new Error(`missed: the diagnosis was handed to the outbox (${enqueued} enqueueMessage scheduled) before the kill`);
             return activityCompleted(events, hit.activityId)
-              ? `askModel (final answer) completed in ${hit.workflowId} history, enqueueMessage not scheduled, pid ${hit.pid} frozen`
+              ? `askModel (final answer) completed in ${hit.workflowId} history, only the alert enqueued, pid ${hit.pid} frozen`
               : undefined;
           },
           HISTORY_TIMEOUT_MS,
@@ -101,7 +106,7 @@ export const CRASH_POINTS: CrashPoint[] = [
   },
   {
     id: 'e',
-    title: 'after Slack accepted the post, before deliverMessage completed',
+    title: 'after Slack accepted the alert post, before deliverMessage completed',
     arm: (lane, targets) => {
       // The outbox posts one DM at a time: the first post is accepted and its answer held; the rest wait behind it.
       lane.slack.holdPostsAfterAccepting(1);
@@ -115,6 +120,70 @@ export const CRASH_POINTS: CrashPoint[] = [
         MISS_ENDS_WAIT,
       );
       return { reached, disarm: () => lane.slack.holdPostsAfterAccepting(0) };
+    },
+  },
+  {
+    id: 'f',
+    title: 'between the alert post and the diagnosis edit (chat.update in flight)',
+    arm: (lane, targets) => {
+      const before = lane.slack.requestsTo('chat.update').length;
+      // The first edit after the alerts (a diagnosis: the outbox edits one at a time) reaches Slack and is never answered.
+      lane.slack.script('chat.update', { kind: 'hold' });
+      const reached = eventually(
+        () => {
+          const roots = targets.map((t) => lane.dmsOf(t.workflowId)[0]);
+          if (roots.some((root) => !root)) return undefined;
+          const held = lane.slack.requestsTo('chat.update').slice(before)[0];
+          if (!held) return undefined;
+          const root = roots.find((r) => r!.ts === String(held.body.ts));
+          if (!root) throw new Error(`missed: the held chat.update names ts ${String(held.body.ts)}, no root of this run`);
+          if (root.edits.length > 0) throw new Error('missed: the root already took an edit');
+          return `${roots.length} alerts posted, none edited; chat.update of ${root.key} held open by Slack`;
+        },
+        REACH_TIMEOUT_MS,
+        'the alerts and the diagnosis edit',
+        MISS_ENDS_WAIT,
+      );
+      return { reached, disarm: () => undefined };
+    },
+  },
+  {
+    id: 'g',
+    title: 'between recovery detection and the recovery reply (its chat.postMessage in flight)',
+    verdicts: { recovery: true },
+    appendsItself: true,
+    arm: (lane, targets) => {
+      const reached = (async () => {
+        await lane.append(targets);
+        // The incidents first reach their diagnosis (root edited, details reply), as any window does.
+        await eventually(
+          () => (targets.every((t) => lane.diagnosedRoot(t.workflowId) && lane.slack.byKey(threadReplyKey(t.workflowId, 'details')).length > 0) ? true : undefined),
+          REACH_TIMEOUT_MS,
+          'the diagnoses',
+          MISS_ENDS_WAIT,
+        );
+        const before = lane.slack.requestsTo('chat.postMessage').length;
+        // The next post is the first recovered reply: it reaches Slack and is never answered (nor taken).
+        lane.slack.script('chat.postMessage', { kind: 'hold' });
+        await lane.appendHealthy(targets[0]!.probe, 2);
+        return eventually(
+          () => {
+            const held = lane.slack.requestsTo('chat.postMessage').slice(before)[0];
+            if (!held) return undefined;
+            const body = JSON.stringify(held.body);
+            const target = targets.find((t) => body.includes(threadReplyKey(t.workflowId, 'recovered')));
+            if (!target) throw new Error(`missed: the held post is not a recovered reply of this run: ${body.slice(0, 200)}`);
+            const root = lane.dmsOf(target.workflowId)[0]!;
+            if (String(held.body.thread_ts) !== root.ts) throw new Error(`missed: the recovered reply was aimed at ${String(held.body.thread_ts)}, not its root ${root.ts}`);
+            if (targets.some((t) => lane.slack.byKey(threadReplyKey(t.workflowId, 'recovered')).length > 0)) throw new Error('missed: a recovered reply was already posted');
+            return `2 healthy results read, the tail closed ${targets.length} windows; the recovered reply of ${target.workflowId} held open by Slack, none posted`;
+          },
+          REACH_TIMEOUT_MS,
+          'the recovered reply',
+          MISS_ENDS_WAIT,
+        );
+      })();
+      return { reached, disarm: () => undefined };
     },
   },
 ];

@@ -5,16 +5,17 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { loadConfig, type AppConfig } from '../../src/config/config';
-import { getStateQuery, investigationWorkflowId, type InvestigationOutcome } from '../../src/api';
+import { getIncidentQuery, getStateQuery, investigationWorkflowId, threadReplyKey, type IncidentSnapshot } from '../../src/api';
+import { INVESTIGATION_RUNNING } from '../../src/domain/incidentMessage';
 import { startDevServer, type DevServer } from '../../src/runtime/devServer';
 import { FAILPOINTS_ENV } from '../../src/runtime/failpoints';
 import { ensureTailWorkflow } from '../../src/client/startTail';
 import { resolveTool, TEMPORAL_CLI } from '../../src/runtime/temporalTools';
 import { FakeAnthropic } from '../support/fakeAnthropic';
 import { FakeSlack, type PostedDm } from '../support/fakeSlack';
-import { delay, eventually, withTimeout, type PollOptions } from '../support/poll';
+import { delay, eventually, type PollOptions } from '../support/poll';
 import { freePort } from '../support/ports';
 import { POLLING_MESSAGE, spawnWorkerProcess, type WorkerProcess } from '../support/workerProcess';
 import { FailpointServer } from './failpointServer';
@@ -73,15 +74,39 @@ export interface WakeTarget {
   workflowId: string;
 }
 
+/** What the incident of one wake came to, read from the investigation's getIncident query and the fake Slack's record. */
+export interface IncidentOutcome {
+  phase: IncidentSnapshot['phase'];
+  investigated: boolean;
+  /** Slack holds the root at its diagnosis revision. */
+  dmSent: boolean;
+  /** Where the workflow state says the root is. */
+  slackTs?: string;
+}
+
 export interface WakeVerdict extends WakeTarget {
-  /** The investigation workflow completed (within the wait). */
+  /**
+   * The incident reached the end the run waits for (the investigation lives for its whole window, so
+   * not the workflow's completion): the root at its diagnosis revision with its details reply, and for a
+   * recovery run also the recovered reply and the root marked recovered.
+   */
   completed: boolean;
-  outcome?: InvestigationOutcome;
-  /** DMs fake Slack accepted for this investigation (by the workflow ID in the message metadata). */
+  outcome?: IncidentOutcome;
+  /** Top-level messages fake Slack holds for this investigation (by the workflow ID in the message metadata). */
   dms: number;
   /** Their Slack timestamps. */
   dmTs: string[];
+  /** Thread replies on the root: the details reply and (after a recovery) the recovered reply, by key. */
+  detailsReplies: number;
+  recoveredReplies: number;
+  /** Messages other than this wake's root that took an edit naming this wake, plus edits of its replies. */
+  wrongEdits: number;
   error?: string;
+}
+
+export interface VerdictOptions {
+  /** Also wait for the recovered reply and the root marked recovered. */
+  recovery?: boolean;
 }
 
 export interface LaneOptions {
@@ -197,41 +222,93 @@ export class Lane {
     await fs.appendFile(this.auditLog, rows.map((row) => `${row}\n`).join(''));
   }
 
+  /** Top-level messages (roots) of one investigation: only ever one may exist. */
   dmsOf(workflowId: string): PostedDm[] {
-    return this.slack.posted.filter((dm) => dm.metadata?.event_payload?.key === workflowId);
+    return this.slack.roots.filter((dm) => dm.key === workflowId);
   }
 
-  /** Waits for each target's investigation to complete, then counts its DMs. Never throws: a miss is a verdict. */
-  async verdicts(targets: WakeTarget[], timeoutMs: number): Promise<WakeVerdict[]> {
+  /**
+   * Its root as Slack holds it now: posted, and at its diagnosis revision (the alert edited into the final
+   * text, or, when the diagnosis came before the paced alert went out, posted with it at once).
+   */
+  diagnosedRoot(workflowId: string): PostedDm | undefined {
+    const root = this.dmsOf(workflowId)[0];
+    return root && !root.text.includes(INVESTIGATION_RUNNING) ? root : undefined;
+  }
+
+  /** Healthy `probe.result` rows for the probe (the tail closes its windows after PROBE_RECOVERY_CONFIRMATIONS, default 2). */
+  async appendHealthy(probe: string, count: number): Promise<void> {
+    const row = () => JSON.stringify({ ts: new Date().toISOString(), event: 'probe.result', probe, status: 'healthy', summary: 'chaos: healthy again' });
+    await fs.appendFile(this.auditLog, Array.from({ length: count }, () => `${row()}\n`).join(''));
+  }
+
+  /**
+   * Waits for each target's incident to reach its diagnosis (and recovery, when asked), then reads the
+   * fake Slack's record. Never throws: a miss is a verdict.
+   */
+  async verdicts(targets: WakeTarget[], timeoutMs: number, options: VerdictOptions = {}): Promise<WakeVerdict[]> {
     const deadline = Date.now() + timeoutMs;
-    const verdicts = await Promise.all(
-      targets.map(async (target): Promise<WakeVerdict> => {
+    const reached = await Promise.all(
+      targets.map(async (target) => {
         try {
-          const outcome = await this.outcome(target.workflowId, deadline);
-          return { ...target, completed: true, outcome, dms: 0, dmTs: [] };
+          const snapshot = await eventually(() => this.settled(target, options), Math.max(1, deadline - Date.now()), `${target.workflowId} to settle`, { everyMs: 250 });
+          return { target, snapshot };
         } catch (err) {
-          return { ...target, completed: false, dms: 0, dmTs: [], error: err instanceof Error ? err.message : String(err) };
+          return { target, error: err instanceof Error ? err.message : String(err) };
         }
       }),
     );
     // Counted once all are done, so a late duplicate of an early one is still seen.
-    await delay(500);
-    return verdicts.map((v) => {
-      const dmTs = this.dmsOf(v.workflowId).map((dm) => dm.ts);
-      return { ...v, dms: dmTs.length, dmTs };
+    await delay(1_000);
+    return reached.map(({ target, snapshot, error }) => {
+      const roots = this.dmsOf(target.workflowId);
+      const root = roots[0];
+      const replies = root ? this.slack.repliesTo(root.ts) : [];
+      const outcome: IncidentOutcome | undefined = snapshot && {
+        phase: snapshot.phase,
+        investigated: snapshot.phase === 'investigated' || (snapshot.phase === 'recovered' && root?.text.includes('I was unable to investigate') === false),
+        dmSent: this.diagnosedRoot(target.workflowId) !== undefined,
+        ...(snapshot.root ? { slackTs: snapshot.root.ts } : {}),
+      };
+      return {
+        ...target,
+        completed: snapshot !== undefined,
+        ...(outcome ? { outcome } : {}),
+        dms: roots.length,
+        dmTs: roots.map((dm) => dm.ts),
+        detailsReplies: replies.filter((m) => m.key === threadReplyKey(target.workflowId, 'details')).length,
+        recoveredReplies: replies.filter((m) => m.key === threadReplyKey(target.workflowId, 'recovered')).length,
+        wrongEdits: this.wrongEdits(target, root),
+        ...(error ? { error } : {}),
+      };
     });
   }
 
-  private async outcome(workflowId: string, deadline: number): Promise<InvestigationOutcome> {
-    const handle = this.client.workflow.getHandle(workflowId);
-    for (;;) {
-      try {
-        return (await withTimeout(handle.result(), Math.max(0, deadline - Date.now()), `${workflowId} to complete`)) as InvestigationOutcome;
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError) || Date.now() > deadline) throw err;
-        await delay(200);
-      }
+  private wrongEdits(target: WakeTarget, root: PostedDm | undefined): number {
+    // The category shows in the root's context line (Block Kit); each edit carries its blocks.
+    const names = (edit: PostedDm['edits'][number]) => JSON.stringify([edit.text, edit.blocks ?? []]).includes(target.category);
+    const elsewhere = this.slack.dms.filter((m) => m !== root && m.edits.some((e) => (m.threadTs ? true : names(e))));
+    const ownReplies = root ? this.slack.repliesTo(root.ts).filter((m) => m.edits.length > 0) : [];
+    const rootWrong = root ? root.edits.filter((e) => !names(e)).length : 0;
+    return elsewhere.filter((m) => !m.threadTs).length + ownReplies.length + rootWrong;
+  }
+
+  /** The snapshot once the incident is where the run waits for it, else undefined (keep polling). */
+  private async settled(target: WakeTarget, options: VerdictOptions): Promise<IncidentSnapshot | undefined> {
+    let snapshot: IncidentSnapshot;
+    try {
+      snapshot = await this.client.workflow.getHandle(target.workflowId).query(getIncidentQuery);
+    } catch {
+      return undefined; // not started yet, or no worker to answer right now
     }
+    const root = this.diagnosedRoot(target.workflowId);
+    if (!snapshot.diagnosed || !root) return undefined;
+    const replies = this.slack.repliesTo(root.ts);
+    if (!replies.some((m) => m.key === threadReplyKey(target.workflowId, 'details'))) return undefined;
+    if (!options.recovery) return snapshot;
+    const recovered = replies.some((m) => m.key === threadReplyKey(target.workflowId, 'recovered'));
+    // The root marked recovered: its Block Kit layout says so (the text keeps the DM format).
+    return recovered && snapshot.phase === 'recovered' && JSON.stringify(root.blocks ?? []).includes('Recovered') ? snapshot : undefined;
   }
 
   async stop(): Promise<void> {
@@ -246,11 +323,22 @@ export async function connectClient(address: string): Promise<{ client: Client; 
   return { client: new Client({ connection }), close: () => connection.close() };
 }
 
-export function summarise(verdicts: WakeVerdict[]): { wakes: number; completed: number; lost: number; duplicates: number } {
+export interface Summary {
+  wakes: number;
+  completed: number;
+  /** No root, or the diagnosis (or a recovery owed) never reached it. */
+  lost: number;
+  /** Second root messages (and second replies of one key). */
+  duplicates: number;
+  wrongEdits: number;
+}
+
+export function summarise(verdicts: WakeVerdict[], options: VerdictOptions = {}): Summary {
   return {
     wakes: verdicts.length,
     completed: verdicts.filter((v) => v.completed && v.outcome?.investigated && v.outcome.dmSent).length,
-    lost: verdicts.filter((v) => !v.completed || v.dms === 0).length,
-    duplicates: verdicts.reduce((sum, v) => sum + Math.max(0, v.dms - 1), 0),
+    lost: verdicts.filter((v) => !v.completed || v.dms === 0 || v.detailsReplies === 0 || (options.recovery && v.recoveredReplies === 0)).length,
+    duplicates: verdicts.reduce((sum, v) => sum + Math.max(0, v.dms - 1) + Math.max(0, v.detailsReplies - 1) + Math.max(0, v.recoveredReplies - 1), 0),
+    wrongEdits: verdicts.reduce((sum, v) => sum + v.wrongEdits, 0),
   };
 }

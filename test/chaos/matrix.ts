@@ -15,6 +15,7 @@ export interface CrashRun {
 export interface PointReport {
   id: PointId;
   title: string;
+  recovery: boolean;
   runs: CrashRun[];
 }
 
@@ -61,19 +62,19 @@ async function runPoint(point: CrashPoint, lane: Lane, options: MatrixOptions): 
   for (let run = 1; run <= options.runsPerPoint; run++) {
     const result = await crashRun(point, lane, run, options.wakesPerRun);
     runs.push(result);
-    const dms = result.verdicts.map((v) => v.dms).join('/');
+    const dms = result.verdicts.map((v) => `${v.dms}+${v.detailsReplies}${point.verdicts?.recovery ? `+${v.recoveredReplies}` : ''}${v.wrongEdits ? ` (${v.wrongEdits} wrong edits)` : ''}${v.error ? ` (${v.error})` : ''}`).join('/');
     options.progress?.(
-      `(${point.id}) run ${run}: ${result.evidence ?? `MISSED: ${result.missed}`}; killed by ${result.killedBy}; DMs per wake ${dms}; ${result.seconds.toFixed(1)} s`,
+      `(${point.id}) run ${run}: ${result.evidence ?? `MISSED: ${result.missed}`}; killed by ${result.killedBy}; roots+replies per wake ${dms}; ${result.seconds.toFixed(1)} s`,
     );
   }
-  return { id: point.id, title: point.title, runs };
+  return { id: point.id, title: point.title, recovery: point.verdicts?.recovery === true, runs };
 }
 
 async function crashRun(point: CrashPoint, lane: Lane, run: number, wakes: number): Promise<CrashRun> {
   const started = Date.now();
   const targets = lane.newTargets(wakes, `r${run}`);
   const armed = point.arm(lane, targets);
-  await lane.append(targets);
+  if (!point.appendsItself) await lane.append(targets);
   let evidence: string | undefined;
   let missed: string | undefined;
   try {
@@ -86,6 +87,6 @@ async function crashRun(point: CrashPoint, lane: Lane, run: number, wakes: numbe
   // Killed even after a miss: a held or frozen worker must not linger.
   const { signal } = await lane.killWorker();
   await lane.spawnWorker();
-  const verdicts = await lane.verdicts(targets, VERDICT_TIMEOUT_MS);
+  const verdicts = await lane.verdicts(targets, VERDICT_TIMEOUT_MS, point.verdicts);
   return { run, evidence, missed, killedBy: signal, verdicts, seconds: (Date.now() - started) / 1000 };
 }

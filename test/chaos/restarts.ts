@@ -21,7 +21,8 @@ export interface RestartOptions {
   progress?: (line: string) => void;
 }
 
-const VERDICT_TIMEOUT_MS = 120_000;
+/** Posts left uncertain by the outage are looked up (conversations.history / .replies: 1 call a minute each) before a re-post. */
+const VERDICT_TIMEOUT_MS = 300_000;
 /** The "before" wakes' LLM answers are this slow, so their investigations are mid-call when the server dies. */
 const LLM_DELAY_MS = 2_000;
 
@@ -42,8 +43,8 @@ export async function runServerRestarts(options: RestartOptions): Promise<Restar
     for (let run = 1; run <= options.runs; run++) {
       const result = await restartRun(server, lane, run, options);
       runs.push(result);
-      const dms = result.verdicts.map((v) => v.dms).join('/');
-      options.progress?.(`(T) run ${run}: server SIGKILLed for ${options.outageMs} ms; worker survived: ${result.workerSurvived}; DMs per wake ${dms}; ${result.seconds.toFixed(1)} s`);
+      const dms = result.verdicts.map((v) => `${v.dms}+${v.detailsReplies}${v.error ? ` (${v.error})` : ''}`).join('/');
+      options.progress?.(`(T) run ${run}: server SIGKILLed for ${options.outageMs} ms; worker survived: ${result.workerSurvived}; roots+replies per wake ${dms}; ${result.seconds.toFixed(1)} s`);
     }
     return runs;
   } finally {

@@ -2,8 +2,8 @@
  * `npm run chaos`: the full crash matrix (default 20 runs per point) and the
  * Temporal restart runs, side by side on their own dev servers; prints a
  * markdown table. Exit code 1 when any run missed its point, lost a wake or
- * sent a duplicate DM. Options: --runs N, --wakes N (per run), --restarts N,
- * --points abcde, --keep (keep the work folder with the worker logs).
+ * sent a second root or reply, or edited a wrong message. Options: --runs N, --wakes N (per run), --restarts N,
+ * --points abcdefg, --keep (keep the work folder with the worker logs).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -22,7 +22,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { runs: 20, wakes: 2, restarts: 20, points: ['a', 'b', 'c', 'd', 'e'], keep: false };
+  const args: Args = { runs: 20, wakes: 2, restarts: 20, points: ['a', 'b', 'c', 'd', 'e', 'f', 'g'], keep: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -37,9 +37,9 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--keep') args.keep = true;
     else if (flag === '--points') {
       i += 1;
-      if (!value || !/^[a-e]+$/.test(value)) throw new Error(`--points takes letters from abcde, got ${JSON.stringify(value)}`);
+      if (!value || !/^[a-g]+$/.test(value)) throw new Error(`--points takes letters from abcdefg, got ${JSON.stringify(value)}`);
       args.points = [...new Set(value.split(''))] as PointId[];
-    } else throw new Error(`unknown option ${flag} (options: --runs N --wakes N --restarts N --points abcde --keep)`);
+    } else throw new Error(`unknown option ${flag} (options: --runs N --wakes N --restarts N --points abcdefg --keep)`);
   }
   return args;
 }
@@ -59,10 +59,10 @@ async function main(): Promise<number> {
         : Promise.resolve([]),
     ]);
     const t = totals(points, restarts);
-    failed = t.missed + t.lost + t.duplicates + t.workerRestartsDuringOutage > 0;
+    failed = t.missed + t.lost + t.duplicates + t.wrongEdits + t.workerRestartsDuringOutage > 0;
     process.stdout.write(`\n${markdownTable(points, restarts)}\n\n`);
     process.stdout.write(
-      `Totals: ${t.missed} runs missed their point, ${t.lost} wakes lost, ${t.duplicates} duplicate DMs; ${((Date.now() - started) / 1000).toFixed(0)} s in all.\n`,
+      `Totals: ${t.missed} runs missed their point, ${t.lost} wakes lost, ${t.duplicates} duplicate messages, ${t.wrongEdits} edits of a wrong message; ${((Date.now() - started) / 1000).toFixed(0)} s in all.\n`,
     );
   } finally {
     if (args.keep || failed) progress(`work folder kept: ${dir}`);

@@ -3,9 +3,10 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { getStateQuery, type TailStateView } from '../../src/api';
-import { FakeAnthropic } from '../support/fakeAnthropic';
-import { FakeSlack } from '../support/fakeSlack';
+import { getStateQuery, threadReplyKey, type TailStateView } from '../../src/api';
+import { INVESTIGATION_RUNNING } from '../../src/domain/incidentMessage';
+import { FAKE_DIAGNOSIS, FakeAnthropic } from '../support/fakeAnthropic';
+import { FakeSlack, type PostedDm } from '../support/fakeSlack';
 import { fixtureText } from '../support/fixtures';
 import { eventually } from '../support/poll';
 import { freePort } from '../support/ports';
@@ -18,6 +19,10 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const MAIN = path.join(ROOT, 'lib', 'main.js');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 const SAMPLE = fixtureText('audit-sample.jsonl');
+/** Two healthy results of the fly probe (PROBE_RECOVERY_CONFIRMATIONS defaults to 2): its window recovers. */
+const FLY_HEALTHY =
+  '{"ts":"2026-11-23T10:40:00.000Z","event":"probe.result","probe":"fly","status":"healthy","summary":"Fly apps reachable"}\n' +
+  '{"ts":"2026-11-23T10:41:00.000Z","event":"probe.result","probe":"fly","status":"healthy","summary":"Fly apps reachable"}\n';
 const HISTORY_ROW =
   '{"ts":"2026-11-23T09:00:00.000Z","event":"probe.wake_requested","wake_id":"w-history","probe":"history","issue_category":"old","severity":"critical"}\n';
 
@@ -110,7 +115,7 @@ describe('npm start entry', () => {
     expect(result.stderr).toContain('PROBE_DEBOUNCE_SECONDS="-1"');
   });
 
-  it('turns the appended sample log into 3 DMs with 1 debounced, shuts down cleanly, and resumes with new settings', async () => {
+  it('turns the appended sample log into 3 incidents (alert, diagnosis edit, repeat, recovery), shuts down cleanly, and resumes with new settings', async () => {
     const slack = new FakeSlack();
     const anthropic = new FakeAnthropic();
     const slackBase = await slack.start();
@@ -150,16 +155,39 @@ describe('npm start entry', () => {
       let firstState: TailStateView;
       let firstStop: Awaited<ReturnType<RunningService['stop']>>;
       let appendedAt = 0;
+      let alerts: Array<{ key: string; firstText: string }> = [];
+      let fly: PostedDm;
       try {
         expect(first.output()).toContain(`Temporal UI: http://127.0.0.1:${env.TEMPORAL_DEV_UI_PORT}/namespaces/default/workflows`);
         await eventually(async () => ((await queryState()).cursor ? true : undefined), 30_000, 'first tick');
+        // A model slower than the outbox's pace (1 post a second), so each alert is posted before its diagnosis
+        // exists; a faster one would have the queued alert carry the diagnosis in its first post (coalescing).
+        for (let i = 0; i < 3; i++) anthropic.script('/v1/messages', { kind: 'slow', delayMs: 6_000, then: FakeAnthropic.text(FAKE_DIAGNOSIS) });
         appendedAt = Date.now();
         appendFileSync(auditLog, SAMPLE);
-        await eventually(() => (slack.roots.length >= 3 ? true : undefined), 60_000, '3 DMs');
+        // Alert at once, then the same message edited into the diagnosis, with one details reply in its thread.
+        await eventually(() => (slack.roots.length >= 3 ? true : undefined), 60_000, '3 root messages');
+        const roots = await eventually(() => {
+          const diagnosed = slack.roots.filter((m) => m.edits.length > 0 && !m.text.includes(INVESTIGATION_RUNNING) && slack.byKey(threadReplyKey(m.key!, 'details')).length === 1);
+          return diagnosed.length === 3 ? diagnosed : undefined;
+        }, 90_000, '3 diagnoses edited in place, each with its details reply').catch((err: Error) => {
+          throw new Error(`${err.message}; Slack holds ${JSON.stringify(slack.dms.map((m) => ({ key: m.key, thread: m.threadTs, edits: m.edits.length, text: m.text.slice(0, 120) })))}`);
+        });
+        alerts = roots.map((m) => ({ key: m.key!, firstText: firstRevision(slack, m) }));
+        fly = roots.find((m) => m.text.startsWith('🚨 Probe alert · fly'))!;
+        // The sample's second fly wake (w-7f3b) is a repeat: the root's context line counts it (at most one edit a minute).
+        await eventually(() => (blocksOf(fly).includes('seen 2×') ? true : undefined), 120_000, 'the fly root to show seen 2×');
+        // Two healthy fly results: the recovered reply in the root's thread, and the root marked recovered.
+        appendFileSync(auditLog, FLY_HEALTHY);
+        await eventually(
+          () => (slack.byKey(threadReplyKey(fly.key!, 'recovered')).length === 1 && blocksOf(fly).includes('Recovered') ? true : undefined),
+          60_000,
+          'the fly recovery',
+        );
         firstState = await eventually(async () => {
           const s = await queryState();
-          // The 8 sample rows plus the started/completed investigation rows of the 3 investigations.
-          return s.counters.rowsRead >= 14 ? s : undefined;
+          // The 8 sample rows, the started/completed investigation rows of the 3 investigations, 2 healthy results.
+          return s.counters.rowsRead >= 16 && s.windows.length === 2 ? s : undefined;
         });
       } finally {
         firstStop = await first.stop('SIGINT'); // Ctrl-C
@@ -170,13 +198,20 @@ describe('npm start entry', () => {
       // SQLite header bytes 18-19 (file format write/read version) are 2 in write-ahead-log mode, 1 otherwise.
       expect([...readFileSync(env.TEMPORAL_DEV_DB_FILE!).subarray(18, 20)]).toEqual([2, 2]);
 
-      expect(firstState.counters).toMatchObject({ rowsRead: 14, wakes: 4, investigationsStarted: 3, debounced: 1, badRows: 0 });
-      // One root message per window (the details replies are in their threads).
-      expect(slack.roots.map((dm) => dm.text.split('\n')[0]).sort()).toEqual(
-        ['🚨 Probe alert · fly', '⚠️ Probe alert · postgres', 'ℹ️ Probe alert · disk'].sort(),
-      );
+      expect(firstState.counters).toMatchObject({ rowsRead: 16, wakes: 4, investigationsStarted: 3, debounced: 1, badRows: 0 });
+      // One root per window, never a second top-level message: the repeat and the recovery edited it or replied in its thread.
+      expect(slack.roots.map((dm) => dm.text.split('\n')[0]).sort()).toEqual(['🚨 Probe alert · fly', '⚠️ Probe alert · postgres', 'ℹ️ Probe alert · disk'].sort());
+      // Each root was first the alert (investigation running…), before the model answered.
+      expect(alerts.map((a) => a.firstText.includes(INVESTIGATION_RUNNING))).toEqual([true, true, true]);
+      const flyRoot = slack.roots.find((m) => m.text.startsWith('🚨 Probe alert · fly'))!;
+      expect(slack.repliesTo(flyRoot.ts).map((m) => m.key)).toEqual([threadReplyKey(flyRoot.key!, 'details'), threadReplyKey(flyRoot.key!, 'recovered')]);
+      expect(slack.repliesTo(flyRoot.ts)[1]!.text).toMatch(/^✅ fly recovered after \d+ (s|min)$/);
+      // The other two windows stay open: no recovery for them.
+      expect(slack.dms.filter((m) => m.key?.endsWith('recovered'))).toHaveLength(1);
       expect(anthropic.messageRequests).toHaveLength(3);
-      expect(firstState.windows.map((w) => w.windowKey).sort()).toEqual(['w-7f3a', 'w-81c0', 'w-81c1']);
+      // fly's window closed on recovery and was pruned; postgres and disk stay open.
+      expect(firstState.windows.map((w) => w.windowKey).sort()).toEqual(['w-81c0', 'w-81c1']);
+      recordThread(slack, flyRoot);
       expect(first.output()).not.toMatch(/xoxb-e2e-token|sk-ant-e2e-key/);
       recordLatency(appendedAt, slack);
       recordStop('sigint', firstStop);
@@ -191,8 +226,9 @@ describe('npm start entry', () => {
         }, 30_000, 'new settings');
         expect(resumed.cursor).toEqual(firstState.cursor);
         expect(resumed.windows).toEqual(firstState.windows);
-        expect(resumed.counters).toMatchObject({ rowsRead: 14, investigationsStarted: 3, debounced: 1 });
+        expect(resumed.counters).toMatchObject({ rowsRead: 16, investigationsStarted: 3, debounced: 1 });
         expect(slack.roots).toHaveLength(3); // nothing replayed, nothing re-sent
+        expect(slack.dms).toHaveLength(7); // 3 roots, 3 details replies, 1 recovered reply
       } finally {
         const secondStop = await second.stop();
         expect(secondStop.code).toBe(0);
@@ -202,8 +238,43 @@ describe('npm start entry', () => {
       await slack.stop();
       await anthropic.stop();
     }
-  });
+  }, 420_000);
 });
+
+/** The root's Block Kit layout as Slack holds it now. */
+function blocksOf(message: PostedDm): string {
+  return JSON.stringify(message.blocks ?? []);
+}
+
+/** The text chat.postMessage gave the message (revision 0, before any edit). */
+function firstRevision(slack: FakeSlack, message: PostedDm): string {
+  const post = slack.requestsTo('chat.postMessage').find((r) => JSON.stringify(r.body.metadata ?? '').includes(message.key!));
+  return String(post?.body.text ?? '');
+}
+
+/**
+ * Evidence, not an assertion: one finished root (its first post and every edit) and its thread replies
+ * as the fake received them, in test-artifacts/incident-thread.json, and also at
+ * PROBE_WAKE_RECORD_THREAD when set (bench/results/incident-thread.json is recorded so).
+ */
+function recordThread(slack: FakeSlack, root: PostedDm): void {
+  const record = slack.recordOf(root.ts)!;
+  const post = slack.requestsTo('chat.postMessage').find((r) => JSON.stringify(r.body.metadata ?? '').includes(root.key!));
+  const json = JSON.stringify({ root: { ...record.message, firstPost: post ? { text: post.body.text, blocks: parseJson(post.body.blocks) } : undefined }, replies: record.replies }, null, 2);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(path.join(ARTIFACTS, 'incident-thread.json'), `${json}\n`);
+  const extra = process.env.PROBE_WAKE_RECORD_THREAD;
+  if (extra) writeFileSync(path.resolve(ROOT, extra), `${json}\n`);
+}
+
+function parseJson(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
 
 /** Evidence, not an assertion: how long appended wakes took to reach the fake Slack (timing targets live in benchmarks). */
 function recordLatency(appendedAt: number, slack: FakeSlack): void {
