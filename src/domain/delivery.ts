@@ -3,6 +3,8 @@
  * the late note. Pure: no Temporal, no I/O.
  */
 
+import { formatDuration } from './durations';
+
 /** Slack posts about one message a second per channel (https://docs.slack.dev/apis/web-api/rate-limits). */
 export const CHANNEL_POST_INTERVAL_MS = 1_000;
 /** First retry after a transient failure with no Retry-After; doubles per attempt. */
@@ -25,30 +27,10 @@ export function nextPostAtMs(lastPostAtMs: number | undefined): number {
   return lastPostAtMs === undefined ? 0 : lastPostAtMs + CHANNEL_POST_INTERVAL_MS;
 }
 
-/** "2 h 5 min", "7 min", "45 s". */
-export function formatLateness(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
-}
-
 /** The DM as posted: a late one opens with how late it is. */
 export function textWithLateness(text: string, lateMs: number): string {
   if (lateMs < LATE_AFTER_MS) return text;
-  return `⏱ Delivered ${formatLateness(lateMs)} late: Slack could not take it when it was written.\n${text}`;
-}
-
-/** `24h`, `90m`, `2d`, `3600s` or bare seconds; undefined when malformed. */
-export function parseDurationMs(value: string): number | undefined {
-  const match = /^([0-9]+(?:\.[0-9]+)?)\s*(s|m|h|d)?$/i.exec(value.trim());
-  if (!match) return undefined;
-  const unit = (match[2] ?? 's').toLowerCase() as 's' | 'm' | 'h' | 'd';
-  const factor = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit];
-  return Math.round(Number(match[1]) * factor);
+  return `⏱ Delivered ${formatDuration(lateMs)} late: Slack could not take it when it was written.\n${text}`;
 }
 
 /**
@@ -76,6 +58,6 @@ export function messageWithLateness<M extends MessageContent>(message: M, lateMs
   if (lateMs < LATE_AFTER_MS) return message;
   const text = textWithLateness(message.text, lateMs);
   if (!message.blocks || message.blocks.length >= MAX_BLOCKS) return { ...message, text };
-  const note = { type: 'context', elements: [{ type: 'plain_text', text: `⏱ Delivered ${formatLateness(lateMs)} late: Slack could not take it when it was written.` }] };
+  const note = { type: 'context', elements: [{ type: 'plain_text', text: `⏱ Delivered ${formatDuration(lateMs)} late: Slack could not take it when it was written.` }] };
   return { ...message, text, blocks: [note, ...message.blocks] };
 }

@@ -1,6 +1,7 @@
 import type { Wake } from './auditRow';
 import { correlationKey, INVESTIGATION_ROUTE } from './investigationRows';
-import { clockUtc, mention } from './operatorActions';
+import { clockUtc } from './durations';
+import { mention } from './operatorActions';
 import { inert } from './slackText';
 
 /**

@@ -1,3 +1,4 @@
+import { clockUtc, formatDuration } from './durations';
 import type { TurnUsage } from './agent';
 import type { Wake } from './auditRow';
 import { factLines, formatDm, headerLine, type Finding } from './dmText';
@@ -80,9 +81,9 @@ export function contextElements(view: IncidentView): string[] {
     `probe \`${inert(wake.probe)}\``,
     `category \`${inert(wake.category)}\``,
     `severity ${inert(wake.severity)}`,
-    `window opened ${clock(view.openedAtMs)}`,
+    `window opened ${clockUtc(view.openedAtMs)}`,
   ];
-  if (view.repeats && view.repeats.wakes > 1) elements.push(`seen ${view.repeats.wakes}× · last ${clock(view.repeats.lastSeenAtMs)}`);
+  if (view.repeats && view.repeats.wakes > 1) elements.push(`seen ${view.repeats.wakes}× · last ${clockUtc(view.repeats.lastSeenAtMs)}`);
   if (view.flapping) elements.push(`flapping: ${view.flapping.windows} windows in ${formatDuration(view.flapping.periodSeconds * 1000)}`);
   if (view.recoveredAfterMs !== undefined) elements.push(`✅ recovered after ${formatDuration(view.recoveredAfterMs)}`);
   if (view.acknowledged) elements.push(acknowledgedLine(view.acknowledged));
@@ -122,22 +123,6 @@ export function recoveredMessage(wake: Pick<Wake, 'probe'>, afterMs: number): Re
   return { text, blocks: [section(text)] };
 }
 
-/** `45 s`, `26 min`, `2 h`, `1 h 5 min`, `3 d 4 h`. */
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
-  const days = Math.floor(hours / 24);
-  return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`;
-}
-
-/** `10:32 UTC`: workflow code knows no time zone, so the context line says which one it uses. */
-function clock(ms: number): string {
-  return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
-}
 
 /**
  * A header is plain_text: mrkdwn is not parsed there, but mention syntax must still not ping and

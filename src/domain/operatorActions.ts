@@ -1,3 +1,4 @@
+import { clockUtc, formatDuration } from './durations';
 import type { Wake } from './auditRow';
 import { correlationKey, INVESTIGATION_ROUTE } from './investigationRows';
 import { CLICK_ACTIONS, SNOOZE_CHOICES } from './slackActions';
@@ -47,15 +48,7 @@ export function pairName(wake: Pick<Wake, 'probe' | 'category'>): string {
   return `${inert(wake.probe)}/${inert(wake.category)}`;
 }
 
-/** `10:32 UTC` (workflow code knows no time zone). */
-export function clockUtc(ms: number): string {
-  return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
-}
 
-/** `1 h`, `4 h`, `24 h`. */
-export function snoozeLength(seconds: number): string {
-  return seconds % 3600 === 0 ? `${seconds / 3600} h` : `${Math.round(seconds / 60)} min`;
-}
 
 export interface Acknowledged {
   by: string;
@@ -71,7 +64,7 @@ export function acknowledgedLine(ack: Acknowledged): string {
 export const threadLines = {
   ack: (actor: string) => `✋ Acknowledged by ${mention(actor)}`,
   snooze: (actor: string, wake: Pick<Wake, 'probe' | 'category'>, seconds: number, untilMs: number, silenceId: string) =>
-    `🔕 Snoozed by ${mention(actor)} for ${snoozeLength(seconds)}: ${pairName(wake)} is silenced until ${clockUtc(untilMs)} (silence \`${inert(silenceId)}\`)`,
+    `🔕 Snoozed by ${mention(actor)} for ${formatDuration(seconds * 1000)}: ${pairName(wake)} is silenced until ${clockUtc(untilMs)} (silence \`${inert(silenceId)}\`)`,
   reset: (actor: string, wake: Pick<Wake, 'probe' | 'category'>) => `↩️ Window reset by ${mention(actor)}: the next wake of ${pairName(wake)} opens a new incident`,
 };
 

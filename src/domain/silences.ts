@@ -1,4 +1,4 @@
-import { parseDurationMs } from './delivery';
+import { formatDuration, parseDurationMs } from './durations';
 
 /**
  * Silences: an operator's "stop telling me about this for a while". A
@@ -78,7 +78,7 @@ export function durationProblem(seconds: unknown): string | undefined {
   if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return 'forSeconds must be a number';
   if (seconds <= 0) return `the duration must be positive (got ${seconds} s)`;
   if (seconds < MIN_SILENCE_SECONDS) return `the duration must be at least 1 minute (got ${seconds} s)`;
-  if (seconds > MAX_SILENCE_SECONDS) return `the duration must be at most 30 days (got ${formatSeconds(seconds)})`;
+  if (seconds > MAX_SILENCE_SECONDS) return `the duration must be at most 30 days (got ${formatDuration(seconds * 1000)})`;
   return undefined;
 }
 
@@ -287,15 +287,3 @@ export function silencesDetails(table: SilenceTable, nowMs: number): string {
   return [`**Silences** (${active.length})`, '', ...lines].join('\n');
 }
 
-/** `2 h 5 min`, `3 d 4 h`, `45 s`. */
-export function formatSeconds(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
-  const minutes = Math.round(s / 60);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
-  const wholeHours = Math.round(minutes / 60);
-  const days = Math.floor(wholeHours / 24);
-  return wholeHours % 24 === 0 ? `${days} d` : `${days} d ${wholeHours % 24} h`;
-}

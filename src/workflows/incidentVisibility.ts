@@ -1,6 +1,6 @@
 import { setCurrentDetails, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { InvestigationOutcomeKey, ProbeNameKey, type IncidentSnapshot, type InvestigationMemo } from '../api';
-import { formatDuration } from '../domain/incidentMessage';
+import { formatDuration } from '../domain/durations';
 
 /**
  * Where operators see the incident without Slack: the InvestigationOutcome search attribute (the

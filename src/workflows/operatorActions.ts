@@ -1,3 +1,4 @@
+import { clockUtc } from '../domain/durations';
 import { getExternalWorkflowHandle, log, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { operatorActionUpdate, resetDebounceSignal, type InvestigationInput, type OperatorAction, type OperatorActionResult } from '../api';
@@ -38,7 +39,7 @@ export function installOperatorActions(incident: Incident, input: InvestigationI
     switch (action.action) {
       case 'ack': {
         const ack = incident.acknowledged;
-        if (ack) return { changed: false, message: `Already acknowledged by ${actions.mention(ack.by)} at ${actions.clockUtc(ack.atMs)}.` };
+        if (ack) return { changed: false, message: `Already acknowledged by ${actions.mention(ack.by)} at ${clockUtc(ack.atMs)}.` };
         incident.acknowledge(action.actor, Date.now());
         return { changed: true, message: 'Acknowledged: the alert now shows it.', threadLine: actions.threadLines.ack(action.actor) };
       }
@@ -73,7 +74,7 @@ export function installOperatorActions(incident: Incident, input: InvestigationI
       });
       return {
         changed: true,
-        message: `Snoozed: ${actions.pairName(wake)} is silenced until ${actions.clockUtc(silence.untilMs)} (silence ${silence.id}).`,
+        message: `Snoozed: ${actions.pairName(wake)} is silenced until ${clockUtc(silence.untilMs)} (silence ${silence.id}).`,
         threadLine: actions.threadLines.snooze(action.actor, wake, seconds, silence.untilMs, silence.id),
         rowFacts: { snooze_seconds: seconds, silence_id: silence.id, silenced_until: new Date(silence.untilMs).toISOString() },
       };

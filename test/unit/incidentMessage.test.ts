@@ -4,7 +4,6 @@ import {
   alertText,
   CONTEXT_MAX_ELEMENTS,
   detailsMessage,
-  formatDuration,
   HEADER_MAX_CHARS,
   incidentMessage,
   investigationUiLink,
@@ -168,19 +167,6 @@ describe('thread replies', () => {
 
   it('recovered: "✅ fly recovered after 26 min"', () => {
     expect(recoveredMessage(flyWake, 26 * 60_000 + 10_000).text).toBe('✅ fly recovered after 26 min');
-  });
-});
-
-describe('formatDuration', () => {
-  it.each([
-    [45_000, '45 s'],
-    [26 * 60_000, '26 min'],
-    [7_200_000, '2 h'],
-    [65 * 60_000, '1 h 5 min'],
-    [76 * 3_600_000, '3 d 4 h'],
-    [-5, '0 s'],
-  ])('%d ms → %s', (ms, expected) => {
-    expect(formatDuration(ms)).toBe(expected);
   });
 });
 

@@ -2,7 +2,6 @@ import {
   addSilence,
   addSilenceProblem,
   emptySilences,
-  formatSeconds,
   matchesPattern,
   parseSilenceDuration,
   partitionSilenced,
@@ -250,8 +249,5 @@ describe('rendering', () => {
     expect(silencesDetails(table, T0 + 10 * 86_400_000)).toBe('**Silences**: none');
   });
 
-  it('formats lengths', () => {
-    expect([45, 90, 3600, 7260, 86_400, 90_000].map(formatSeconds)).toEqual(['45 s', '2 min', '1 h', '2 h 1 min', '1 d', '1 d 1 h']);
-  });
 });
 

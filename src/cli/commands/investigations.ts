@@ -4,7 +4,7 @@ import { INVESTIGATION_OUTCOMES, InvestigationOutcomeKey, IssueCategoryKey, Prob
 import { CliError, cliConfig, output, withTemporal } from '../context';
 import { parseSince } from '../since';
 import { formatTable } from '../table';
-import { formatDuration } from '../../domain/incidentMessage';
+import { formatDuration } from '../../domain/durations';
 
 const OUTCOMES: readonly string[] = INVESTIGATION_OUTCOMES;
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
