@@ -208,10 +208,14 @@ describe('probeTailWorkflow', () => {
     const investigation = { maxTurns: 4, dailyBudgetUsd: 0.025, reserveUsd: 0.01 };
     await withTail({ debounce: { windowSeconds: 0, bypassCritical: false }, investigation }, async (h) => {
       h.append(wakeRow('w-1'), wakeRow('w-2'), wakeRow('w-3'));
-      await eventually(async () => (h.posted.length === 3 ? true : undefined), 30_000, '3 DMs');
-      expect(h.investigated.sort()).toEqual(['w-1', 'w-2']);
-      const halted = h.posted.filter((text) => text.includes('engine returned: cost_ladder_halted'));
+      // Each root is posted as the alert first; the halted one is then edited into the fallback DM.
+      const halted = await eventually(async () => {
+        const found = [...h.latest.values()].filter((text) => text.includes('engine returned: cost_ladder_halted'));
+        return found.length > 0 ? found : undefined;
+      }, 30_000, 'the halted DM');
       expect(halted).toHaveLength(1);
+      await eventually(async () => (h.investigated.length >= 2 ? true : undefined), 30_000, 'two investigations asked the model');
+      expect(h.investigated.sort()).toEqual(['w-1', 'w-2']);
       // The mocked model costs nothing: once both settle, today's spend is 0 and nothing is held.
       const settled = await eventually(async () => {
         const s = await h.state();
