@@ -4,7 +4,7 @@
  * build (B: the same workflows with a changed investigation) is deployed and made current; the
  * approval is carried out by A's code, and a new investigation starts on B. Workers start as in
  * production (createProbeWakeWorker) against the Slack, Anthropic and fix webhook fakes. Also: the
- * real workflows declare their behaviours (investigations pinned, the tail auto-upgrading).
+ * real workflows declare their behaviours (investigations pinned, the tail and the outbox auto-upgrading).
  */
 import { decodeVersioningBehavior } from '@temporalio/common/lib/worker-deployments';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { fixIdempotencyKey, getIncidentQuery, investigationWorkflowId, operatorActionUpdate, type IncidentSnapshot, type InvestigationOutcome } from '../../src/api';
+import { fixIdempotencyKey, getIncidentQuery, investigationWorkflowId, operatorActionUpdate, outboxWorkflowId, type IncidentSnapshot, type InvestigationOutcome } from '../../src/api';
 import type { Wake } from '../../src/domain/auditRow';
 import { loadConfig } from '../../src/config/config';
 import { tailSettingsFrom } from '../../src/client/startTail';
@@ -153,6 +153,8 @@ describe('Worker Versioning', () => {
     const pending = await startInvestigation(taskQueue, 'w-deploy-pending');
     await fixOffered(pending);
     expect(await versioningOf(pending.workflowId)).toEqual({ behavior: 'PINNED', buildId: a });
+    // The outbox the investigation delivers through started on A too.
+    expect(await versioningOf(outboxWorkflowId(taskQueue))).toEqual({ behavior: 'AUTO_UPGRADE', buildId: a });
 
     // The deploy: build B starts beside A and makes itself current.
     expect(await deploy(taskQueue, buildB, fixEnv())).toBe('become_current');
@@ -185,6 +187,8 @@ describe('Worker Versioning', () => {
     expect(webhook.calls.map((c) => c.refused)).toEqual([undefined, undefined]);
     expect(await versioningOf(pending.workflowId)).toEqual({ behavior: 'PINNED', buildId: a });
     expect(await versioningOf(fresh.workflowId)).toEqual({ behavior: 'PINNED', buildId: b });
+    // The outbox, delivering for both, moved to the current build at its next task.
+    expect(await versioningOf(outboxWorkflowId(taskQueue))).toEqual({ behavior: 'AUTO_UPGRADE', buildId: b });
     // Every workflow task of the pending one, the approval's included, was completed by a worker of build A.
     expect(await taskBuildIds(pending.workflowId)).toEqual([a]);
     expect(await taskBuildIds(fresh.workflowId)).toEqual([b]);
