@@ -15,7 +15,7 @@ import { resolveTool, TEMPORAL_CLI } from '../src/runtime/temporalTools';
 import { getStateQuery, type TailSettings, type TailStateView } from '../src/api';
 import { allRunsTimeline, historyTimeline } from './profile';
 import { plainSleep, startBaselineLoop, type Pickup } from './baseline';
-import { BenchAnthropic, BenchSlack } from './fakes';
+import { benchAnthropic, BenchSlack } from './fakes';
 import { measureWakeToDm, type LatencyRun } from './latency';
 import { cpuSeconds, machineInfo, memoryMb, resetPeakRss } from './machine';
 import { renderReport, type BenchResult } from './report';
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
 
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'probe-wake-bench-'));
   const slack = new BenchSlack();
-  const anthropic = new BenchAnthropic(options.llmLatencyMs);
+  const anthropic = benchAnthropic(options.llmLatencyMs);
   let devServer: DevServer | undefined;
   let worker: WorkerProcess | undefined;
   let connection: Connection | undefined;
