@@ -13,6 +13,9 @@ export function benchAnthropic(latencyMs: number): FakeAnthropic {
   return anthropic;
 }
 
+/** The fallback DM's line (src/domain/dmText.ts): the model's answer never made it into the DM. */
+const FALLBACK_LINE = 'I was unable to investigate';
+
 export interface DmArrival {
   probe: string;
   category: string;
@@ -26,6 +29,11 @@ export interface DmArrival {
  */
 export class BenchSlack extends FakeSlack {
   private seen = 0;
+
+  /** Roots whose key `ours` accepts and whose current text is the fallback DM, not a diagnosis. */
+  fallbacks(ours: (key: string) => boolean): number {
+    return this.roots.filter((m) => m.key !== undefined && ours(m.key) && m.text.includes(FALLBACK_LINE)).length;
+  }
 
   /** DMs received since the last call (requests are recorded in arrival order). */
   takeArrivals(): DmArrival[] {
