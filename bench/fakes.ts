@@ -1,17 +1,20 @@
-import { anthropicMessage, FAKE_DIAGNOSIS } from '../test/support/fakeAnthropic';
-import { FakeHttpServer } from '../test/support/fakeHttp';
+import { FAKE_DIAGNOSIS, FakeAnthropic } from '../test/support/fakeAnthropic';
 import { FakeSlack } from '../test/support/fakeSlack';
 
-/** The Anthropic fake of the tests, answering every request after `latencyMs` (0: at once). */
-export class BenchAnthropic extends FakeHttpServer {
-  constructor(latencyMs: number) {
-    super((path) => {
-      if (!path.endsWith('/v1/messages')) return undefined;
-      const ok = { kind: 'ok' as const, body: anthropicMessage(FAKE_DIAGNOSIS) };
-      return () => (latencyMs > 0 ? { kind: 'slow', delayMs: latencyMs, then: ok } : ok);
-    });
-  }
+/**
+ * The tests' faithful Anthropic fake (SSE when the client streams, as askModel does), whose
+ * every answer is the plain diagnosis spread over `latencyMs` (0: at once): a model that
+ * takes that long to write its answer, streaming it a chunk about every 500 ms, pings every 5 s
+ * (https://platform.claude.com/docs/en/build-with-claude/streaming).
+ */
+export function benchAnthropic(latencyMs: number): FakeAnthropic {
+  const anthropic = new FakeAnthropic();
+  if (latencyMs > 0) anthropic.respond = () => FakeAnthropic.slowStream(FAKE_DIAGNOSIS, latencyMs, 500);
+  return anthropic;
 }
+
+/** The fallback DM's line (src/domain/dmText.ts): the model's answer never made it into the DM. */
+const FALLBACK_LINE = 'I was unable to investigate';
 
 export interface DmArrival {
   probe: string;
@@ -26,6 +29,11 @@ export interface DmArrival {
  */
 export class BenchSlack extends FakeSlack {
   private seen = 0;
+
+  /** Roots whose key `ours` accepts and whose current text is the fallback DM, not a diagnosis. */
+  fallbacks(ours: (key: string) => boolean): number {
+    return this.roots.filter((m) => m.key !== undefined && ours(m.key) && m.text.includes(FALLBACK_LINE)).length;
+  }
 
   /** DMs received since the last call (requests are recorded in arrival order). */
   takeArrivals(): DmArrival[] {

@@ -8,6 +8,8 @@ export interface LatencyRun {
   missing: number;
   /** DMs beyond the first for one wake (must be 0). */
   duplicates: number;
+  /** Roots of these wakes whose final text is the fallback DM, not a diagnosis (0 with a healthy model). */
+  fallbacks: number;
 }
 
 export interface LatencyOptions {
@@ -54,5 +56,6 @@ export async function measureWakeToDm(options: LatencyOptions): Promise<LatencyR
   await sleep(300); // a late duplicate would show up here
   collect();
   const latenciesMs = [...arrivedAt].map(([probe, at]) => at - appendedAt.get(probe)!);
-  return { latenciesMs, missing: options.count - arrivedAt.size, duplicates };
+  const fallbacks = options.slack.fallbacks((key) => key.startsWith(`probe-investigation:${options.prefix}`));
+  return { latenciesMs, missing: options.count - arrivedAt.size, duplicates, fallbacks };
 }

@@ -73,7 +73,7 @@ export async function measureIncidentLatency(
     diagnosisMs: distribution(since(diagnosedAt)),
     alertThenEdit: [...alertFirst].filter((key) => diagnosedAt.has(key)).length,
     missing: options.count - diagnosedAt.size,
-    fallbacks: roots.filter((m) => m.text.includes('I was unable to investigate')).length,
+    fallbacks: slack.fallbacks((key) => appendedAt.has(key)),
     duplicates: roots.length - new Set(roots.map((m) => m.key)).size,
   };
 }
@@ -91,6 +91,8 @@ export interface StormVisibility {
   digestEdits: number;
   visible: number;
   duplicateRoots: number;
+  /** The pairs' roots whose final text is the fallback DM, not a diagnosis (0 with a healthy model). */
+  fallbacks: number;
   rateLimited: number;
 }
 
@@ -140,6 +142,7 @@ export async function measureStormVisibility(file: string, slack: BenchSlack, pa
     digestEdits: digests.reduce((n, m) => n + m.edits.length, 0),
     visible: visibleAt.size,
     duplicateRoots: roots.length - new Set(roots.map((m) => m.key)).size,
+    fallbacks: slack.fallbacks((key) => names.some((n) => n.key === key)),
     rateLimited: slack.rateLimitedPosts - limitedBefore,
   };
 }

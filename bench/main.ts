@@ -15,7 +15,7 @@ import { resolveTool, TEMPORAL_CLI } from '../src/runtime/temporalTools';
 import { getStateQuery, type TailSettings, type TailStateView } from '../src/api';
 import { allRunsTimeline, historyTimeline } from './profile';
 import { plainSleep, startBaselineLoop, type Pickup } from './baseline';
-import { BenchAnthropic, BenchSlack } from './fakes';
+import { benchAnthropic, BenchSlack } from './fakes';
 import { measureWakeToDm, type LatencyRun } from './latency';
 import { cpuSeconds, machineInfo, memoryMb, resetPeakRss } from './machine';
 import { renderReport, type BenchResult } from './report';
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
 
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'probe-wake-bench-'));
   const slack = new BenchSlack();
-  const anthropic = new BenchAnthropic(options.llmLatencyMs);
+  const anthropic = benchAnthropic(options.llmLatencyMs);
   let devServer: DevServer | undefined;
   let worker: WorkerProcess | undefined;
   let connection: Connection | undefined;
@@ -165,7 +165,7 @@ async function main(): Promise<void> {
       await untilStamped(client.workflow.getHandle('bench-tail-rl'));
       progress(`storm through a rate-limited Slack: ${sizes.stormPairs} pairs, one wake each, appended at once (Slack: 1 post/s per channel, burst 3)`);
       const slackStorm = await runSlackStorm(rlLog, slack, sizes.stormPairs, 600_000, progress);
-      progress(`  delivered ${slackStorm.delivered}, lost ${slackStorm.lost}, duplicates ${slackStorm.duplicates}, last DM after ${slackStorm.lastDmMs} ms, ${slackStorm.rateLimited} posts answered 429`);
+      progress(`  delivered ${slackStorm.delivered}, lost ${slackStorm.lost}, duplicates ${slackStorm.duplicates}, fallbacks ${slackStorm.fallbacks}, last DM after ${slackStorm.lastDmMs} ms, ${slackStorm.rateLimited} posts answered 429`);
       const out = options.out === path.join(RESULTS, 'latest.json') ? path.join(RESULTS, 'slack-storm.json') : options.out;
       mkdirSync(path.dirname(out), { recursive: true });
       writeFileSync(out, JSON.stringify({ kind: 'slack-storm', date: new Date().toISOString(), machine, slackStorm }, null, 2) + '\n');
@@ -205,7 +205,7 @@ async function main(): Promise<void> {
     await untilStamped(fastTail);
     progress(`wake→DM latency, Temporal, poll 1 s: ${sizes.latencyWakes} wakes on distinct pairs`);
     const fast = await measureWakeToDm({ file: fastLog, slack, prefix: 'fast', count: sizes.latencyWakes, meanGapMs: sizes.meanGapMs, seed: 1, settleMs: 30_000, progress });
-    progress(`  p50 ${distribution(fast.latenciesMs).p50} ms, missing ${fast.missing}`);
+    progress(`  p50 ${distribution(fast.latenciesMs).p50} ms, missing ${fast.missing}, fallbacks ${fast.fallbacks}`);
 
     const stormStart = Date.now();
     progress(`storm: ${sizes.stormWakes} wakes over ${sizes.stormPairs} pairs appended at once`);
@@ -312,7 +312,7 @@ async function profileStorm(client: Client, stormStart: number): Promise<void> {
 }
 
 function summarize(run: LatencyRun) {
-  return { latencyMs: distribution(run.latenciesMs), missing: run.missing, duplicates: run.duplicates };
+  return { latencyMs: distribution(run.latenciesMs), missing: run.missing, duplicates: run.duplicates, fallbacks: run.fallbacks };
 }
 
 async function untilStamped(tail: WorkflowHandle): Promise<TailStateView> {
@@ -336,6 +336,8 @@ export interface StormResult {
   debounced: number;
   dms: number;
   duplicates: number;
+  /** Storm roots whose final text is the fallback DM, not a diagnosis (0 with a healthy model). */
+  fallbacks: number;
   /** Append → the tail's getState shows every row read (sampled every 100 ms). */
   tailCaughtUpMs: number;
   /** Append → getState counts every wake as started or debounced (child starts acknowledged). */
@@ -387,6 +389,7 @@ async function runStorm(tail: WorkflowHandle, file: string, slack: BenchSlack, p
     debounced: state.debounced - before.debounced,
     dms: dmsAt.size,
     duplicates: [...dmsAt.values()].reduce((sum, times) => sum + times.length - 1, 0),
+    fallbacks: slack.fallbacks((key) => key.startsWith('probe-investigation:storm')),
     tailCaughtUpMs,
     countedMs: (acknowledgedAt ?? Number.NaN) - t0,
     drainedMs: Math.max(tailCaughtUpMs, ...firstArrivals.map((at) => at - t0)),

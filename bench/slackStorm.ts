@@ -10,6 +10,8 @@ export interface SlackStormResult {
   delivered: number;
   lost: number;
   duplicates: number;
+  /** Roots whose final text is the fallback DM, not a diagnosis (0 with a healthy model). */
+  fallbacks: number;
   /** Posts the fake answered HTTP 429 (each retried by the outbox after Retry-After). */
   rateLimited: number;
   /** Append → the last DM Slack accepted. */
@@ -58,6 +60,7 @@ export async function runSlackStorm(file: string, slack: BenchSlack, pairs: numb
     delivered: distinct.size,
     lost: pairs - distinct.size,
     duplicates: dms.length - distinct.size,
+    fallbacks: slack.fallbacks((key) => key.startsWith('probe-investigation:rl')),
     rateLimited: slack.rateLimitedPosts - limitedBefore,
     lastDmMs: times.length ? Math.max(...times) - t0 : Number.NaN,
     firstDmMs: times.length ? Math.min(...times) - t0 : Number.NaN,
