@@ -126,7 +126,8 @@ describe('probe-wake CLI against a running probe-wake', () => {
 
     const table = await cli(['investigations', '--probe', 'fly']);
     expect(table.stdout.split('\n')[0]).toMatch(/^started\s+status\s+probe\s+category\s+severity\s+outcome\s+dm\s+repeats\s+recovered after\s+workflow id$/);
-    expect(table.stdout).toMatch(/completed\s+fly\s+auth\s+critical\s+investigated\s+sent\s+probe-investigation:fly:auth:/);
+    // dm, then repeats (the window's wakes) and recovered after (none: both were reset), then the workflow ID.
+    expect(table.stdout).toMatch(/completed\s+fly\s+auth\s+critical\s+investigated\s+sent\s+\d+×\s+-\s+probe-investigation:fly:auth:/);
 
     const none = await cli(['investigations', '--probe', 'fly', '--outcome', 'fallback']);
     expect(none.code).toBe(0);

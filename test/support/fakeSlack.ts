@@ -160,14 +160,27 @@ export class FakeSlack extends FakeHttpServer {
     this.outage = { untilMs, mode };
     if (mode !== 'refused') return;
     await this.refuseConnections();
-    // Nothing reaches a closed port to notice the end: watch the clock.
+    // Nothing reaches a closed port to notice the end: watch the clock. One look at a time: on a loaded
+    // machine the clock (a call to the test server) can take longer than the interval, and two looks that
+    // both saw the outage end would both listen again (EADDRINUSE on the kept port, or a read of a cleared outage).
+    let looking = false;
+    const outage = this.outage;
     this.reopenTimer = setInterval(() => {
+      if (looking) return;
+      looking = true;
       void (async () => {
-        if (!this.outage || (await this.clock()) < this.outage.untilMs) return;
-        clearInterval(this.reopenTimer);
-        this.reopenTimer = undefined;
-        this.outage = undefined;
-        await this.listenAgain();
+        try {
+          // Over once its time has passed, or once reset() cleared it: either way the port listens again.
+          if (this.outage === outage && (await this.clock()) < outage.untilMs) return;
+          clearInterval(this.reopenTimer);
+          this.reopenTimer = undefined;
+          if (this.outage === outage) this.outage = undefined;
+          await this.listenAgain();
+        } catch {
+          // The test server went away (teardown): nothing left to reopen for.
+        } finally {
+          looking = false;
+        }
       })();
     }, 50);
   }

@@ -11,6 +11,7 @@ import { DEFAULT_DELIVERY_HORIZON_MS } from '../../src/domain/delivery';
 import type { InvestigationRow } from '../../src/domain/investigationRows';
 import { outboxSettled } from './deliveryMocks';
 import { mockModel } from './modelMocks';
+import { becomeCurrentVersion } from '../../src/worker/deploymentVersion';
 import { workflowBundle } from './temporal';
 
 export type Investigate = (input: AskModelInput) => Promise<LlmTurn>;
@@ -54,9 +55,14 @@ export async function runIncident(env: TestWorkflowEnvironment, wake: Wake, task
   let alertAttempted!: () => void;
   const alert = new Promise<void>((resolve) => (alertAttempted = resolve));
   let replyTs = 0;
+  // The dev server refuses a workflow task that names a versioning behaviour (src/workflows/versioning.ts)
+  // from a worker outside a Worker Deployment; the time-skipping server knows no deployments and ignores it.
+  // So on the dev server the worker joins a deployment of its own, as production's does (src/worker/createWorker.ts).
+  const version = env.supportsTimeSkipping ? undefined : { deploymentName: `probe-wake-test-${taskQueue}`, buildId: 'test' };
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
+    ...(version ? { workerDeploymentOptions: { version, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' as const } } : {}),
     workflowBundle: await workflowBundle(),
     activities: {
       readAuditLog: async () => {
@@ -97,6 +103,8 @@ export async function runIncident(env: TestWorkflowEnvironment, wake: Wake, task
     },
   });
   const { outcome, outbox, described } = await worker.runUntil(async () => {
+    // Made current once its pollers reached the server, so the investigation and the outbox it starts route to it.
+    if (version) await becomeCurrentVersion({ connection: env.nativeConnection, namespace: 'default', version, stopping: new AbortController().signal });
     const handle = await env.client.workflow.start('probeInvestigationWorkflow', {
       taskQueue,
       workflowId,
