@@ -119,6 +119,8 @@ describe('silences against a running probe-wake', () => {
   });
 
   test('operator actions: a closed investigation is a one-line error, exit 1', async () => {
+    // An incident lives until its window closes: reset the windows so they end.
+    expect((await cli(['reset-debounce'])).code).toBe(0);
     const investigation = await eventually(async () => {
       for await (const info of p.env.client.workflow.list({ query: 'WorkflowType = "probeInvestigationWorkflow" AND ExecutionStatus = "Completed"' })) return info.workflowId;
       return undefined;
