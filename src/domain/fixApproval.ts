@@ -1,5 +1,5 @@
 import type { Wake } from './auditRow';
-import { correlationKey, INVESTIGATION_ROUTE } from './investigationRows';
+import { ownRow, type OwnRow } from './investigationRows';
 import { clockUtc } from './durations';
 import { mention } from './operatorActions';
 import { inert } from './slackText';
@@ -125,21 +125,11 @@ export function alreadyDecided(fix: PendingFix): string {
 
 export type FixOutcome = 'ran' | 'run_failed' | 'declined' | 'timed_out' | 'window_closed';
 
-export interface FixExecutedRow {
-  ts: string;
-  event: typeof FIX_EXECUTED_EVENT;
-  route: typeof INVESTIGATION_ROUTE;
-  correlation_key: string;
-  workflow_id: string;
-  wake_id: string;
-  probe: string;
-  issue_category: string;
-  severity: string;
+export interface FixExecutedRow extends OwnRow<typeof FIX_EXECUTED_EVENT> {
   fix_name: string;
   idempotency_key: string;
   outcome: FixOutcome;
   offered_at: string;
-  [field: string]: unknown;
 }
 
 /**
@@ -158,15 +148,7 @@ export function fixExecutedRow(
   const outcome: FixOutcome = d?.kind === 'approved' ? (run?.result ? 'ran' : 'run_failed') : d?.kind ?? 'timed_out';
   const result = run?.result;
   return {
-    ts: new Date(nowMs).toISOString(),
-    event: FIX_EXECUTED_EVENT,
-    route: INVESTIGATION_ROUTE,
-    correlation_key: correlationKey(wake.probe, wake.category),
-    workflow_id: ids.workflowId,
-    wake_id: wake.wakeId,
-    probe: wake.probe,
-    issue_category: wake.category,
-    severity: wake.severity,
+    ...ownRow(FIX_EXECUTED_EVENT, wake, ids.workflowId, nowMs),
     fix_name: fix.fixName,
     idempotency_key: ids.idempotencyKey,
     outcome,

@@ -12,9 +12,10 @@ export const COMPLETED_EVENT = 'probe.investigation_completed';
 /** How our own rows read in the log (JSON.stringify writes this exact text), so the tail's wait can skip them. */
 export const OWN_ROW_MARKER = `"route":"${INVESTIGATION_ROUTE}"`;
 
-export interface InvestigationRow {
+/** The fields every row probe-wake writes about a wake shares: when, what, and the keys that join it to its wake. */
+export interface OwnRow<E extends string = string> {
   ts: string;
-  event: typeof STARTED_EVENT | typeof COMPLETED_EVENT;
+  event: E;
   route: typeof INVESTIGATION_ROUTE;
   correlation_key: string;
   workflow_id: string;
@@ -24,6 +25,8 @@ export interface InvestigationRow {
   severity: string;
   [field: string]: unknown;
 }
+
+export type InvestigationRow = OwnRow<typeof STARTED_EVENT | typeof COMPLETED_EVENT>;
 
 /** What an investigation found and did: its completed row records these, its result (InvestigationOutcome) carries them. */
 export interface InvestigationFacts {
@@ -53,7 +56,8 @@ export function correlationKey(probe: string, category: string): string {
   return `probe:${probe}:${category}`;
 }
 
-function base(event: InvestigationRow['event'], wake: Wake, workflowId: string, nowMs: number): InvestigationRow {
+/** The shared fields of a row about `wake`, written by the workflow `workflowId` at `nowMs`. */
+export function ownRow<E extends string>(event: E, wake: Wake, workflowId: string, nowMs: number): OwnRow<E> {
   return {
     ts: new Date(nowMs).toISOString(),
     event,
@@ -68,12 +72,12 @@ function base(event: InvestigationRow['event'], wake: Wake, workflowId: string, 
 }
 
 export function startedRow(wake: Wake, workflowId: string, nowMs: number): InvestigationRow {
-  return base(STARTED_EVENT, wake, workflowId, nowMs);
+  return ownRow(STARTED_EVENT, wake, workflowId, nowMs);
 }
 
 export function completedRow(wake: Wake, workflowId: string, nowMs: number, facts: CompletedFacts): InvestigationRow {
   return {
-    ...base(COMPLETED_EVENT, wake, workflowId, nowMs),
+    ...ownRow(COMPLETED_EVENT, wake, workflowId, nowMs),
     outcome: facts.outcome,
     reason: facts.reason ?? null,
     dm_sent: facts.dmSent,

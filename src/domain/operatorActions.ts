@@ -1,6 +1,6 @@
 import { clockUtc, formatDuration } from './durations';
 import type { Wake } from './auditRow';
-import { correlationKey, INVESTIGATION_ROUTE } from './investigationRows';
+import { ownRow, type OwnRow } from './investigationRows';
 import { CLICK_ACTIONS, SNOOZE_CHOICES } from './slackActions';
 import { inert } from './slackText';
 
@@ -73,21 +73,11 @@ export function snoozeReason(source: 'slack' | 'cli', actor: string): string {
   return `snoozed from ${source === 'slack' ? 'Slack' : 'the CLI'} by ${actor}`;
 }
 
-export interface OperatorActionRow {
-  ts: string;
-  event: typeof OPERATOR_ACTION_EVENT;
-  route: typeof INVESTIGATION_ROUTE;
-  correlation_key: string;
-  workflow_id: string;
-  wake_id: string;
-  probe: string;
-  issue_category: string;
-  severity: string;
+export interface OperatorActionRow extends OwnRow<typeof OPERATOR_ACTION_EVENT> {
   action: string;
   actor: string;
   source: 'slack' | 'cli';
   request_id: string;
-  [field: string]: unknown;
 }
 
 /**
@@ -103,15 +93,7 @@ export function operatorActionRow(
   facts: Record<string, unknown> = {},
 ): OperatorActionRow {
   return {
-    ts: new Date(nowMs).toISOString(),
-    event: OPERATOR_ACTION_EVENT,
-    route: INVESTIGATION_ROUTE,
-    correlation_key: correlationKey(wake.probe, wake.category),
-    workflow_id: workflowId,
-    wake_id: wake.wakeId,
-    probe: wake.probe,
-    issue_category: wake.category,
-    severity: wake.severity,
+    ...ownRow(OPERATOR_ACTION_EVENT, wake, workflowId, nowMs),
     action: action.action,
     actor: action.actor,
     source: action.source,
