@@ -32,16 +32,22 @@ const STORM = 100;
 const auditDir = mkdtempSync(path.join(tmpdir(), 'probe-wake-outbox-'));
 
 beforeAll(async () => {
-  env = await timeSkippingEnv();
   slack = new FakeSlack({ clock: () => env.currentTimeMs() });
   slackBase = await slack.start();
   await workflowBundle();
 });
 afterAll(async () => {
-  await Promise.all([env?.teardown(), slack?.stop()]);
+  await slack?.stop();
   rmSync(auditDir, { recursive: true, force: true });
 });
-beforeEach(() => slack.reset());
+// A time-skipping server per test: one test's leftovers on a shared server (a held Slack answer,
+// a terminated outbox) have been seen to stop its clock from skipping for the next test, which then
+// waited out Slack's minute-long limits in real time.
+beforeEach(async () => {
+  env = await timeSkippingEnv();
+  slack.reset();
+});
+afterEach(() => env?.teardown());
 
 function wakeOf(i: number): Wake {
   return { wakeId: `w-${n}-${i}`, ts: '2026-11-23T10:15:02.113Z', probe: 'storm', category: `c${i}`, severity: 'critical', summary: `wake ${i}`, offset: i };
