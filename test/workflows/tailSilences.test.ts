@@ -30,16 +30,16 @@ let env: TestWorkflowEnvironment;
 let dir: string;
 let run = 0;
 
-beforeAll(async () => {
+// A time-skipping server per test: on a shared one, a test's leftovers (its tail, terminated) have
+// been seen to keep the clock from skipping for the next test, which then ran in real time.
+beforeEach(async () => {
   env = await timeSkippingEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
-beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'probe-wake-silences-'));
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(async () => {
+  await env?.teardown();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const POLL_SECONDS = 30;
 let idPrefix = '';

@@ -122,22 +122,23 @@ export async function startTemporalServer(spec: ClusterSpec, readyTimeoutMs = 12
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (gone) throw new Error(`temporal-server exited during start-up (exit ${child.exitCode}); see ${spec.logFile}`);
+    // No gRPC retry interceptor (this loop is the retry), and every probe's connection closed: a retry
+    // timer left behind fires on a closed channel and throws "Channel has been shut down" into the suite.
+    const connection = Connection.lazy({ address, connectTimeout: 2_000, interceptors: [] });
     try {
-      const connection = await Connection.connect({ address, connectTimeout: 2_000 });
-      try {
-        await connection.workflowService.getClusterInfo({});
-        // The system namespace answers once history and matching have joined.
-        await connection.workflowService.describeNamespace({ namespace: 'temporal-system' });
-        return server;
-      } finally {
-        await connection.close();
-      }
+      await connection.ensureConnected();
+      await connection.workflowService.getClusterInfo({});
+      // The system namespace answers once history and matching have joined.
+      await connection.workflowService.describeNamespace({ namespace: 'temporal-system' });
+      return server;
     } catch (err) {
       if (Date.now() > deadline) {
         await server.stop('SIGKILL');
         throw new Error(`temporal-server at ${address} not ready after ${readyTimeoutMs} ms: ${(err as Error).message}; see ${spec.logFile}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
+    } finally {
+      await connection.close();
     }
   }
 }
