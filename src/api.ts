@@ -515,7 +515,8 @@ export type { Silence, SilenceRequest } from './domain/silences';
  */
 export const addSilenceUpdate = defineUpdate<Silence, [SilenceRequest]>('addSilence');
 /** On the tail: ends an active silence early and answers it; an unknown (or already ended) id is refused by the validator. */
-export const removeSilenceUpdate = defineUpdate<Silence, [{ id: string }]>('removeSilence');
+/** Ends a silence early; `removedBy` (a Slack user ID, or cli:{login}) is logged by the tail and kept in its history. */
+export const removeSilenceUpdate = defineUpdate<Silence, [{ id: string; removedBy?: string }]>('removeSilence');
 /** The same as addSilence for `tctl`, which can only signal; bad input is logged (with its problem) and ignored. Typed loosely: it comes from a CLI. */
 export const silenceSignal = defineSignal<[unknown]>('silence');
 

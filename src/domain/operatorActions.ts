@@ -20,6 +20,22 @@ const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 const ACTION_FIELDS = new Set(['action', 'actor', 'requestId', 'snoozeSeconds', 'source']);
 export const SNOOZE_SECONDS: readonly number[] = SNOOZE_CHOICES.map((c) => c.seconds);
 
+/**
+ * How many request answers an incident keeps for repeats. Slack redelivers a click within seconds
+ * (its retries span about 5 minutes) and a retried CLI call comes at once, so the newest 500 cover
+ * every repeat while a long incident's clicks cannot grow its state without bound.
+ */
+export const ANSWERS_KEPT = 500;
+
+/** Records `answer` for `requestId`, dropping the oldest past `kept` (a Map iterates in insertion order). */
+export function rememberAnswer<T>(answers: Map<string, T>, requestId: string, answer: T, kept = ANSWERS_KEPT): void {
+  answers.set(requestId, answer);
+  for (const oldest of answers.keys()) {
+    if (answers.size <= kept) break;
+    answers.delete(oldest);
+  }
+}
+
 /** The operatorAction Update's validator: why `value` is not an operator action, or undefined. */
 export function operatorActionProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'the action must be an object';

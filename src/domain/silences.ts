@@ -99,12 +99,19 @@ export function silenceRequestProblem(input: unknown): string | undefined {
     r.category === undefined ? undefined : patternProblem(r.category, 'category'),
     durationProblem(r.forSeconds),
     reasonProblem(r.reason),
-    typeof r.createdBy !== 'string' || !/^\S+$/.test(r.createdBy) || r.createdBy.length > MAX_CREATED_BY_LENGTH ? `createdBy must be 1-${MAX_CREATED_BY_LENGTH} characters without spaces (a Slack user ID, or cli:{login})` : undefined,
+    silenceActorProblem(r.createdBy, 'createdBy'),
     r.requestId !== undefined && (typeof r.requestId !== 'string' || r.requestId.length === 0 || r.requestId.length > MAX_REQUEST_ID_LENGTH)
       ? `requestId must be a string of 1-${MAX_REQUEST_ID_LENGTH} characters`
       : undefined,
   ];
   return checks.find((problem) => problem !== undefined);
+}
+
+/** Who added or ended a silence: a Slack user ID, or cli:{login}. */
+function silenceActorProblem(actor: unknown, field: string): string | undefined {
+  return typeof actor !== 'string' || !/^\S+$/.test(actor) || actor.length > MAX_CREATED_BY_LENGTH
+    ? `${field} must be 1-${MAX_CREATED_BY_LENGTH} characters without spaces (a Slack user ID, or cli:{login})`
+    : undefined;
 }
 
 function reasonProblem(reason: unknown): string | undefined {
@@ -198,10 +205,14 @@ export function addSilenceProblem(table: SilenceTable, request: unknown, nowMs: 
   return 'error' in result ? result.error : undefined;
 }
 
-/** Why `{id}` does not name an active silence, or undefined. */
+/** Why `{id, removedBy?}` does not name an active silence, or undefined. `removedBy` is optional for the stock CLIs' sake. */
 export function removeSilenceProblem(table: SilenceTable, input: unknown, nowMs: number): string | undefined {
-  if (typeof input !== 'object' || input === null || typeof (input as { id?: unknown }).id !== 'string') return 'input must be {"id":"s-1"}';
-  const { id } = input as { id: string };
+  if (typeof input !== 'object' || input === null || typeof (input as { id?: unknown }).id !== 'string') return 'input must be {"id":"s-1"} (optionally with "removedBy")';
+  const { id, removedBy } = input as { id: string; removedBy?: unknown };
+  if (removedBy !== undefined) {
+    const problem = silenceActorProblem(removedBy, 'removedBy');
+    if (problem) return problem;
+  }
   if (!table.silences.some((s) => s.id === id && isActive(s, nowMs))) {
     const active = table.silences.filter((s) => isActive(s, nowMs)).map((s) => s.id);
     return `no active silence ${JSON.stringify(id)} (active: ${active.length > 0 ? active.join(', ') : 'none'})`;

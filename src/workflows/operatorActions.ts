@@ -109,7 +109,7 @@ export function installOperatorActions(incident: Incident, input: InvestigationI
       const first = answered.get(action.requestId);
       if (first) return first;
       const result = answer(action);
-      answered.set(action.requestId, result);
+      actions.rememberAnswer(answered, action.requestId, result);
       return result;
     },
     {

@@ -33,11 +33,11 @@ export function installSilenceHandlers(holder: SilenceHolder, changed: () => voi
   );
   setHandler(
     removeSilenceUpdate,
-    ({ id }) => {
+    ({ id, removedBy }) => {
       const result = silences.removeSilence(holder.silences, id, Date.now());
       if ('error' in result) throw ApplicationFailure.nonRetryable(`removeSilence refused: ${result.error}`, 'SilenceRefused');
       holder.silences = result.table;
-      log.info('silence removed', { id, scope: silences.silenceScope(result.silence) });
+      log.info('silence removed', { id, scope: silences.silenceScope(result.silence), removedBy: removedBy ?? 'unnamed' });
       changed();
       return result.silence;
     },

@@ -20,8 +20,8 @@ describe('probe-wake CLI without a server', () => {
   test('--help exits 0 and lists every command; each command has its own --help', async () => {
     const top = await runCli(['--help'], env);
     expect(top.code).toBe(0);
-    for (const command of ['emit', 'status', 'reset-debounce', 'investigations', 'redeliver', 'doctor', 'setup']) expect(top.stdout).toContain(command);
-    for (const [command, flag] of [['emit', '--details <json>'], ['status', '--json'], ['reset-debounce', '--category <name>'], ['investigations', '--since <when>'], ['doctor', '--json'], ['setup', '--json']]) {
+    for (const command of ['emit', 'emit-result', 'emit-recovered', 'status', 'reset-debounce', 'investigations', 'redeliver', 'doctor', 'setup']) expect(top.stdout).toContain(command);
+    for (const [command, flag] of [['emit', '--details <json>'], ['emit-result', '--status <status>'], ['emit-recovered', '--category <name>'], ['status', '--json'], ['reset-debounce', '--category <name>'], ['investigations', '--since <when>'], ['doctor', '--json'], ['setup', '--json']]) {
       const help = await runCli([command!, '--help'], env);
       expect({ command, code: help.code }).toEqual({ command, code: 0 });
       expect(help.stdout).toContain(flag);
@@ -35,6 +35,10 @@ describe('probe-wake CLI without a server', () => {
     [['emit', '--probe', 'fly', '--category', 'auth', '--severity', 'urgent'], '--severity'],
     [['emit', '--probe', 'fly', '--category', 'bad cat', '--severity', 'info'], '--category must be 1-64 characters of [A-Za-z0-9_.-]'],
     [['emit', '--probe', 'fly', '--category', 'auth', '--severity', 'info', '--details', '[1]'], '--details must be a JSON object'],
+    [['emit-result', '--probe', 'fly'], "required option '--status <status>' not specified"],
+    [['emit-result', '--probe', 'fly', '--status', 'fine'], 'not a valid result row: --status'],
+    [['emit-result', '--probe', 'fly', '--status', 'healthy', '--ts', 'yesterday'], 'not a valid result row: --ts must be an ISO-8601 timestamp'],
+    [['emit-recovered', '--probe', 'fly', '--category', 'bad cat'], 'not a valid recovered row: --category must be 1-64 characters of [A-Za-z0-9_.-]'],
     [['investigations', '--outcome', 'maybe'], '--outcome "maybe": must be one of investigating, investigated, fallback, recovered'],
     [['investigations', '--since', 'yesterday'], 'give a duration such as 30m'],
     [['reset-debounce', '--probe'], "option '--probe <name>' argument missing"],
@@ -108,6 +112,26 @@ describe('probe-wake CLI against a running probe-wake', () => {
     }, 30_000, 'a new investigation after the reset');
     expect(reopened.counters.debounced).toBe(1);
     expect(reopened.windows).toHaveLength(1);
+  });
+
+  test('emit-result twice (healthy) recovers the pair\'s window; emit-recovered closes one at once', async () => {
+    const wake = json<{ wake_id: string }>((await cli(['emit', '--probe', 'pg', '--category', 'conn', '--severity', 'warning', '--json'])).stdout);
+    const openWindow = (state: TailStateView) => state.windows.find((w) => w.probe === 'pg' && w.category === 'conn');
+    await eventually(async () => (openWindow(await cliState())?.windowKey === wake.wake_id ? true : undefined), 30_000, 'the pg window to open');
+    const first = await cli(['emit-result', '--probe', 'pg', '--status', 'healthy', '--summary', 'pg answers', '--json']);
+    expect(first.code).toBe(0);
+    expect(json(first.stdout)).toMatchObject({ event: 'probe.result', probe: 'pg', status: 'healthy', summary: 'pg answers' });
+    // One healthy result is not enough (PROBE_RECOVERY_CONFIRMATIONS defaults to 2): the streak counts it, the window stays.
+    await eventually(async () => (openWindow(await cliState())?.healthyStreak === 1 ? true : undefined), 30_000, 'a healthy streak of 1');
+    expect((await cli(['emit-result', '--probe', 'pg', '--status', 'healthy'])).code).toBe(0);
+    await eventually(async () => (openWindow(await cliState()) === undefined ? true : undefined), 30_000, 'the pg window to recover');
+
+    expect((await cli(['emit', '--probe', 'pg', '--category', 'conn', '--severity', 'warning'])).code).toBe(0);
+    await eventually(async () => (openWindow(await cliState()) ? true : undefined), 30_000, 'a new pg window');
+    const recovered = await cli(['emit-recovered', '--probe', 'pg', '--category', 'conn', '--summary', 'failover done']);
+    expect(recovered.code).toBe(0);
+    expect(recovered.stdout).toContain('appended recovered pg/conn');
+    await eventually(async () => (openWindow(await cliState()) === undefined ? true : undefined), 30_000, 'the pg window to close on probe.recovered');
   });
 
   test('investigations lists the fly investigations with outcome and DM delivery; filters narrow it', async () => {

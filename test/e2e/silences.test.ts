@@ -4,6 +4,7 @@
  * signal), against a real dev server, the real worker and tail. Expiry on
  * workflow time is test/workflows/tailSilences.test.ts (time-skipping server).
  */
+import { defaultPayloadConverter } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { resolveTool, TEMPORAL_CLI } from '../../src/runtime/temporalTools';
 import type { Silence, TailStateView } from '../../src/api';
@@ -79,6 +80,15 @@ describe('silences against a running probe-wake', () => {
       return done(s) ? s : undefined;
     }, 30_000, what);
 
+  /** The inputs of the removeSilence Updates the tail accepted, from its history. */
+  const removedBy = async () => {
+    const history = await p.env.client.workflow.getHandle(p.config.temporal.tailWorkflowId).fetchHistory();
+    return (history.events ?? [])
+      .map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest)
+      .filter((r) => r?.input?.name === 'removeSilence')
+      .map((r) => defaultPayloadConverter.fromPayload(r!.input!.args!.payloads![0]!));
+  };
+
   test('silence, silences, status, a silenced wake, unsilence, and the refusals the tail names', async () => {
     const added = await cli(['silence', '--probe', 'fly', '--category', 'auth', '--for', '2h', '--reason', 'Fly maintenance window']);
     expect(added.stderr).toBe('');
@@ -107,10 +117,18 @@ describe('silences against a running probe-wake', () => {
 
     const ended = await cli(['unsilence', 's-1']);
     expect(ended.code).toBe(0);
-    expect(ended.stdout).toContain('Ended s-1 (fly/auth, was until');
+    expect(ended.stdout).toMatch(/^Ended s-1 \(fly\/auth, was until \S+Z\) as cli:\S+: wakes are investigated again$/m);
     const again = await cli(['unsilence', 's-1']);
     expect({ code: again.code, stderr: again.stderr.trim() }).toEqual({ code: 2, stderr: 'probe-wake: cannot unsilence s-1: removeSilence refused: no active silence "s-1" (active: s-2)' });
-    expect((await cli(['unsilence', 's-2'])).code).toBe(0);
+    const stranger = await cli(['unsilence', 's-2', '--as', 'U0STRANGER']);
+    expect(stranger.code).toBe(2);
+    expect(stranger.stderr).toContain('--as');
+    expect((await cli(['unsilence', 's-2', '--as', 'U024BE7LH'])).code).toBe(0);
+    // Who ended each silence is in the tail's history, as the removeSilence Updates' input.
+    expect(await removedBy()).toEqual([
+      { id: 's-1', removedBy: expect.stringMatching(/^cli:\S+$/) },
+      { id: 's-2', removedBy: 'U024BE7LH' },
+    ]);
     expect((await cli(['silences'])).stdout.trim()).toBe('No active silences.');
 
     // Unsilenced: the next wake is investigated.

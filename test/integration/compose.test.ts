@@ -24,6 +24,8 @@ const SENTINELS = {
   SLACK_BOT_TOKEN: 'xoxb-sentinel-9c2e',
   SLACK_OPERATOR_USER_ID: 'U0SENTINEL',
   ANTHROPIC_API_KEY: 'sk-ant-sentinel-5d1a',
+  SLACK_APP_TOKEN: 'xapp-sentinel-7f30',
+  SLACK_SIGNING_SECRET: 'signing-sentinel-e4a8',
 };
 
 let project: ComposeProject;
@@ -108,6 +110,8 @@ describe('docker-compose.yml against the Compose Specification (compose-go loade
     const worker = project.services.worker!.environment!;
     expect(worker.SLACK_BOT_TOKEN).toBe(SENTINELS.SLACK_BOT_TOKEN);
     expect(worker.ANTHROPIC_API_KEY).toBe(SENTINELS.ANTHROPIC_API_KEY);
+    expect(worker.SLACK_APP_TOKEN).toBe(SENTINELS.SLACK_APP_TOKEN);
+    expect(worker.SLACK_SIGNING_SECRET).toBe(SENTINELS.SLACK_SIGNING_SECRET);
     expect(project.services.postgresql!.environment!.POSTGRES_PASSWORD).toBe(SENTINELS.POSTGRES_PASSWORD);
     expect(project.services.temporal!.environment!.POSTGRES_PWD).toBe(SENTINELS.POSTGRES_PASSWORD);
     // No token-shaped literal, and every secret-named key takes its value from an interpolation.
@@ -125,6 +129,12 @@ describe('docker-compose.yml against the Compose Specification (compose-go loade
     expect(config.temporal.address).toBe('temporal:7233');
     expect(config.auditLogPath).toBe('/audit/audit.jsonl');
     expect(config.worker.metricsAddress).toBe('0.0.0.0:9464');
+    expect(config.incident.uiUrl).toBe('http://localhost:8080');
+    // Socket Mode when the app token is set; HTTP on every interface of the container with only the signing secret.
+    expect(config.slackActions).toMatchObject({ mode: 'socket', actors: [SENTINELS.SLACK_OPERATOR_USER_ID] });
+    const { SLACK_APP_TOKEN: _socket, ...httpOnly } = env;
+    expect(loadConfig(httpOnly, '/app').slackActions).toMatchObject({ mode: 'http', host: '0.0.0.0', port: 3000 });
+    expect(service.expose).toContain('3000');
     expect(parseSeconds(service.stop_grace_period!)).toBeGreaterThan(config.worker.shutdownGraceSeconds);
     expect(service.healthcheck!.test).toEqual(['CMD', 'node', 'lib/healthcheck.js']);
   });

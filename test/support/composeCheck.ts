@@ -42,6 +42,7 @@ export interface ComposeService {
   entrypoint?: string[] | null;
   command?: string[] | null;
   stop_grace_period?: string;
+  expose?: string[];
 }
 
 export interface ComposeProject {

@@ -1,7 +1,7 @@
 import type { Wake } from '../../src/domain/auditRow';
 import { incidentMessage } from '../../src/domain/incidentMessage';
 import { INVESTIGATION_ROUTE, OWN_ROW_MARKER } from '../../src/domain/investigationRows';
-import { acknowledgedLine, mention, operatorActionProblem, operatorActionRow, snoozeReason, threadLines } from '../../src/domain/operatorActions';
+import { acknowledgedLine, ANSWERS_KEPT, mention, operatorActionProblem, operatorActionRow, rememberAnswer, snoozeReason, threadLines } from '../../src/domain/operatorActions';
 
 const wake: Wake = { wakeId: 'w-7f3a', ts: '2026-11-23T10:15:02.113Z', probe: 'fly', category: 'auth', severity: 'critical', summary: 'HTTP 401', offset: 0 };
 const ok = { action: 'ack', actor: 'U024BE7LH', requestId: 'slack:1764640000.0001:U024BE7LH:probe_wake.ack', source: 'slack' };
@@ -81,5 +81,23 @@ describe('the probe.operator_action row', () => {
     });
     // The tail's wait for growth skips our own rows by this marker.
     expect(JSON.stringify(row)).toContain(OWN_ROW_MARKER);
+  });
+});
+
+describe('rememberAnswer', () => {
+  it('keeps the newest answers, the oldest dropped past the cap, and a repeat still finds a recent one', () => {
+    const answers = new Map<string, number>();
+    for (let i = 0; i < 5; i += 1) rememberAnswer(answers, `r${i}`, i, 3);
+    expect([...answers.keys()]).toEqual(['r2', 'r3', 'r4']);
+    expect(answers.get('r4')).toBe(4);
+    expect(answers.has('r0')).toBe(false);
+  });
+
+  it('caps an incident at ANSWERS_KEPT by default', () => {
+    const answers = new Map<string, number>();
+    for (let i = 0; i < ANSWERS_KEPT + 10; i += 1) rememberAnswer(answers, `r${i}`, i);
+    expect(answers.size).toBe(ANSWERS_KEPT);
+    expect(answers.has('r9')).toBe(false);
+    expect(answers.has('r10')).toBe(true);
   });
 });

@@ -167,8 +167,11 @@ describe('the silence table', () => {
     const table = added(emptySilences(), request({ forSeconds: 60 })).table;
     expect(removeSilenceProblem(table, { id: 's-9' }, T0)).toBe('no active silence "s-9" (active: s-1)');
     expect(removeSilenceProblem(table, { id: 's-1' }, T0 + 60_000)).toBe('no active silence "s-1" (active: none)');
-    expect(removeSilenceProblem(table, {}, T0)).toBe('input must be {"id":"s-1"}');
+    expect(removeSilenceProblem(table, {}, T0)).toBe('input must be {"id":"s-1"} (optionally with "removedBy")');
     expect(removeSilenceProblem(table, { id: 's-1' }, T0)).toBeUndefined();
+    expect(removeSilenceProblem(table, { id: 's-1', removedBy: 'U024BE7LH' }, T0)).toBeUndefined();
+    expect(removeSilenceProblem(table, { id: 's-1', removedBy: 'two words' }, T0)).toMatch(/^removedBy must be 1-\d+ characters without spaces/);
+    expect(removeSilenceProblem(table, { id: 's-1', removedBy: 7 }, T0)).toMatch(/^removedBy must be/);
   });
 
   it('the validator refuses what the handler would refuse', () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { parseAuditLine, SEVERITIES } from '../../domain/auditRow';
+import { parseAuditLine, SEVERITIES, type ParsedLine } from '../../domain/auditRow';
 import { CliError, cliConfig, output } from '../context';
 
 interface EmitOptions {
@@ -44,10 +44,80 @@ export function registerEmit(program: Command): void {
         '    --summary "Fly app(s) unreachable: HTTP 401" --details \'{"status":"unhealthy","error":"HTTP 401"}\'',
     )
     .action((options: EmitOptions) => emit(options));
+
+  program
+    .command('emit-result')
+    .description('append a probe.result row (healthy results close the probe\'s windows after PROBE_RECOVERY_CONFIRMATIONS in a row)')
+    .requiredOption('--probe <name>', 'probe name, 1-64 chars of [A-Za-z0-9_.-]')
+    .requiredOption('--status <status>', `one of ${RESULT_STATUSES.join(', ')}`)
+    .option('--summary <text>', 'one-line summary, context for investigations')
+    .option('--details <json>', 'JSON object with the probe\'s readings')
+    .option('--ts <iso>', 'timestamp (default: now)')
+    .option('--file <path>', 'audit log to append to (default: AUDIT_LOG_PATH or ./var/audit.jsonl)')
+    .option('--json', 'print the appended row as JSON')
+    .addHelpText('after', '\nExample (twice: two healthy results in a row recover the fly incident):\n  npx probe-wake emit-result --probe fly --status healthy --summary "Fly apps reachable"')
+    .action((options: ResultOptions) => emitResult(options));
+
+  program
+    .command('emit-recovered')
+    .description('append a probe.recovered row: closes the pair\'s open window at once (every window of the probe without --category)')
+    .requiredOption('--probe <name>', 'probe name, 1-64 chars of [A-Za-z0-9_.-]')
+    .option('--category <name>', 'issue category, same rule as --probe (default: every category of the probe)')
+    .option('--summary <text>', 'what recovered it, shown in the recovery reply')
+    .option('--ts <iso>', 'timestamp (default: now)')
+    .option('--file <path>', 'audit log to append to (default: AUDIT_LOG_PATH or ./var/audit.jsonl)')
+    .option('--json', 'print the appended row as JSON')
+    .action((options: RecoveredOptions) => emitRecovered(options));
+}
+
+const RESULT_STATUSES = ['healthy', 'degraded', 'unhealthy'] as const;
+
+interface ResultOptions {
+  probe: string;
+  status: string;
+  summary?: string;
+  details?: string;
+  ts?: string;
+  file?: string;
+  json?: boolean;
+}
+
+interface RecoveredOptions {
+  probe: string;
+  category?: string;
+  summary?: string;
+  ts?: string;
+  file?: string;
+  json?: boolean;
+}
+
+function emitResult(options: ResultOptions): void {
+  const row = stripUndefined({
+    ts: options.ts ?? new Date().toISOString(),
+    event: 'probe.result',
+    probe: options.probe,
+    status: options.status,
+    summary: options.summary,
+    details: options.details === undefined ? undefined : jsonFlag('--details', options.details),
+  });
+  const file = appendRow(options.file, row, 'result');
+  output(options.json === true, row, () => `appended result ${row.status} of ${row.probe} to ${file}`);
+}
+
+function emitRecovered(options: RecoveredOptions): void {
+  const row = stripUndefined({
+    ts: options.ts ?? new Date().toISOString(),
+    event: 'probe.recovered',
+    probe: options.probe,
+    issue_category: options.category,
+    summary: options.summary,
+  });
+  const file = appendRow(options.file, row, 'recovered');
+  output(options.json === true, row, () => `appended recovered ${row.probe}${row.issue_category ? `/${row.issue_category}` : ' (every category)'} to ${file}`);
 }
 
 function emit(options: EmitOptions): void {
-  const file = options.file ? path.resolve(options.file) : cliConfig().auditLogPath;
+  if (options.fixEnabled && options.fixName === undefined) throw new CliError('--fix-enabled needs --fix-name', 2);
   const row = stripUndefined({
     ts: options.ts ?? new Date().toISOString(),
     event: 'probe.wake_requested',
@@ -61,20 +131,23 @@ function emit(options: EmitOptions): void {
     snapshot: options.snapshot === undefined ? undefined : jsonFlag('--snapshot', options.snapshot),
     envelope: options.fixName === undefined ? undefined : { enabled: options.fixEnabled === true, fix_name: options.fixName },
   });
-  if (options.fixEnabled && options.fixName === undefined) throw new CliError('--fix-enabled needs --fix-name', 2);
+  const file = appendRow(options.file, row, 'wake');
+  output(options.json === true, row, () => `appended wake ${row.wake_id} (${row.probe}/${row.issue_category}, ${row.severity}) to ${file}`);
+}
 
+/** Validates `row` with the tail's own parser (a row emit accepts is a row the tail accepts), then appends it; returns the file. */
+function appendRow(fileFlag: string | undefined, row: Record<string, unknown>, kind: Exclude<ParsedLine['kind'], 'bad' | 'other'>): string {
   const line = JSON.stringify(row);
-  // The tail's own parser is the validator, so a row emit accepts is a row the tail accepts.
   const parsed = parseAuditLine(line, 0, () => 'unused');
-  if (parsed.kind !== 'wake') {
+  if (parsed.kind !== kind) {
     const reason = parsed.kind === 'bad' ? parsed.reason : parsed.kind;
-    throw new CliError(`not a valid wake row: ${asFlags(reason)}`, 2);
+    throw new CliError(`not a valid ${kind} row: ${asFlags(reason)}`, 2);
   }
-
+  const file = fileFlag ? path.resolve(fileFlag) : cliConfig().auditLogPath;
   mkdirSync(path.dirname(file), { recursive: true });
   // One write of one line in append mode: concurrent writers' lines never interleave for rows this small.
   appendFileSync(file, `${line}\n`);
-  output(options.json === true, row, () => `appended wake ${row.wake_id} (${row.probe}/${row.issue_category}, ${row.severity}) to ${file}`);
+  return file;
 }
 
 const FLAG_OF_FIELD: Record<string, string> = { issue_category: '--category', wake_id: '--wake-id', envelope: '--fix-name' };

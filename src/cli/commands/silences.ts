@@ -39,8 +39,9 @@ export function registerSilences(program: Command): void {
     .command('unsilence')
     .description('end a silence before its time (Update removeSilence on the tail)')
     .argument('<id>', 'the silence id, as `probe-wake silences` lists it (s-3)')
+    .option('--as <slackUserId>', 'act as this Slack user (checked against PROBE_WAKE_SLACK_ACTORS); default cli:{login}')
     .option('--json', 'print the ended silence as JSON')
-    .action((id: string, options: { json?: boolean }) => unsilence(id, options.json === true));
+    .action((id: string, options: { as?: string; json?: boolean }) => unsilence(id, options));
 }
 
 async function silence(options: SilenceOptions): Promise<void> {
@@ -76,14 +77,16 @@ async function listSilences(json: boolean): Promise<void> {
   });
 }
 
-async function unsilence(id: string, json: boolean): Promise<void> {
+async function unsilence(id: string, options: { as?: string; json?: boolean }): Promise<void> {
   if (!/^s-[1-9][0-9]*$/.test(id)) throw new CliError(`cannot unsilence ${JSON.stringify(id)}: silence ids look like s-3 (\`probe-wake silences\` lists them)`, 2);
+  const json = options.json === true;
+  const removedBy = options.as === undefined ? cliUser() : checkedActor(options.as);
   const config = cliConfig();
   await withTemporal(config, async ({ client }) => {
     const handle = await tailHandle(client, config);
     const updateId = newRequestId();
-    const removed = await runUpdate(`cannot unsilence ${id}`, handle.workflowId, () => handle.executeUpdate(removeSilenceUpdate, { args: [{ id }], updateId }));
-    output(json, removed, () => `Ended ${removed.id} (${silenceScope(removed)}, was until ${iso(removed.untilMs)}): wakes are investigated again`);
+    const removed = await runUpdate(`cannot unsilence ${id}`, handle.workflowId, () => handle.executeUpdate(removeSilenceUpdate, { args: [{ id, removedBy }], updateId }));
+    output(json, removed, () => `Ended ${removed.id} (${silenceScope(removed)}, was until ${iso(removed.untilMs)}) as ${removedBy}: wakes are investigated again`);
   });
 }
 
