@@ -24,6 +24,11 @@ export const METRIC_NAMES = {
   dmFailures: 'probe_wake_dm_failures',
   dmsLate: 'probe_wake_dms_late',
   dmsUndelivered: 'probe_wake_dms_undelivered',
+  windowsRecovered: 'probe_wake_windows_recovered',
+  windowsReset: 'probe_wake_windows_reset',
+  held: 'probe_wake_held',
+  flappingWindows: 'probe_wake_flapping_windows',
+  storms: 'probe_wake_storms',
 } as const;
 
 function count(name: string, value: number, description: string, tags: Record<string, string> = {}): void {
@@ -58,6 +63,27 @@ export function debounced(pair: Pick<Wake, 'probe' | 'category'>, wakes = 1): vo
 
 export function silenced(pair: Pick<Wake, 'probe' | 'category'>, wakes: number): void {
   count(METRIC_NAMES.silenced, wakes, 'Wakes an operator silence swallowed (not investigated)', keyTags(pair));
+}
+
+/** A window closed early: its probe recovered, by healthy results in a row (`results`) or a probe.recovered row (`event`). */
+export function windowRecovered(pair: Pick<Wake, 'probe' | 'category'>, by: string): void {
+  count(METRIC_NAMES.windowsRecovered, 1, 'Debounce windows closed early because their probe recovered', { ...keyTags(pair), by });
+}
+
+export function windowReset(pair: Pick<Wake, 'probe' | 'category'>): void {
+  count(METRIC_NAMES.windowsReset, 1, 'Debounce windows closed by resetDebounce (CLI, Slack reset button, tctl)', keyTags(pair));
+}
+
+export function held(wakes: number): void {
+  count(METRIC_NAMES.held, wakes, 'Wakes held by min-wakes buffering (no window yet, not investigated)');
+}
+
+export function flappingWindow(pair: Pick<Wake, 'probe' | 'category'>): void {
+  count(METRIC_NAMES.flappingWindows, 1, 'Windows opened while their pair was flapping (each longer than the last)', keyTags(pair));
+}
+
+export function storms(detected: number): void {
+  count(METRIC_NAMES.storms, detected, 'Storms detected: more windows at once than PROBE_STORM_THRESHOLD (one digest message each)');
 }
 
 export function investigationStarted(wake: Wake): void {

@@ -249,10 +249,15 @@ function decideWindows(state: TailState, settings: TailSettings, read: ReadBatch
   const stormsBefore = state.storm.storms;
   Object.assign(state, decision.state);
   for (const pair of decision.debounced) countDebounced(pair, pair.wakes, state);
+  const flapping = decision.dispatches.filter((d) => d.window?.flapping);
   state.counters.held += decision.held;
   state.counters.recovered += decision.recovered.length;
-  state.counters.flappingWindows += decision.dispatches.filter((d) => d.window?.flapping).length;
+  state.counters.flappingWindows += flapping.length;
   state.counters.storms += state.storm.storms - stormsBefore;
+  metrics.held(decision.held);
+  for (const { window, by } of decision.recovered) metrics.windowRecovered(window, by);
+  for (const dispatch of flapping) metrics.flappingWindow(dispatch.wake);
+  metrics.storms(state.storm.storms - stormsBefore);
   if (state.storm.storms > stormsBefore) log.warn('storm: many windows opened at once; sending one digest', { digestKey: state.storm.active?.key, pairs: state.storm.active?.pairs.length });
   for (const { window, by } of decision.recovered) log.info('window closed: probe recovered', { probe: window.probe, category: window.category, windowKey: window.windowKey, by });
   return decision;
@@ -387,6 +392,7 @@ function resetDebounce(state: TailState, input: unknown, inFlight: InFlight): vo
   Object.assign(state, next);
   state.counters.windowsReset += cleared.length;
   for (const window of cleared) {
+    metrics.windowReset(window);
     signalWindow(state, inFlight, investigationWorkflowId(window.probe, window.category, window.windowKey), (id) =>
       getExternalWorkflowHandle(id).signal(windowClosedSignal, { reason: 'reset', atMs } satisfies WindowClosed),
     );

@@ -124,16 +124,18 @@ describe('node lib/worker.js (production entry)', () => {
 
     // Sample log: fly/auth twice (one debounced), postgres, disk; plus a bad row. One Slack post fails for good.
     slack.script('chat.postMessage', FakeSlack.platformError('channel_not_found'));
-    await d.append(fixtureLines('audit-sample.jsonl').join('\n') + '\n' + 'this is not json\n');
+    // Then two healthy fly results: its window recovers (PROBE_RECOVERY_CONFIRMATIONS defaults to 2).
+    const flyHealthy = '{"ts":"2026-11-23T10:20:00.000Z","event":"probe.result","probe":"fly","status":"healthy"}\n';
+    await d.append(fixtureLines('audit-sample.jsonl').join('\n') + '\n' + 'this is not json\n' + flyHealthy + flyHealthy);
 
     const after = await eventually(async () => {
       const samples = await scrape(metricsUrl);
       // Our counter moves in the workflow's last activation; the SDK counts the completion once the server has it.
-      // rows read: the 9 appended plus the 6 investigation rows (started + completed) the 3 investigations wrote back.
+      // rows read: the 11 appended plus the 6 investigation rows (started + completed) the 3 investigations wrote back.
       const done =
         metricSum(samples, 'probe_wake_investigations') >= 3 &&
         metricSum(samples, 'temporal_workflow_completed', { workflow_type: 'probeInvestigationWorkflow' }) >= 3 &&
-        metricSum(samples, 'probe_wake_rows_read') >= 15;
+        metricSum(samples, 'probe_wake_rows_read') >= 17;
       return done ? samples : undefined;
     }, 90_000, '3 completed investigations in /metrics');
     const tq = { taskQueue: `probe-wake-prod-${n}` };
@@ -148,7 +150,9 @@ describe('node lib/worker.js (production entry)', () => {
       dmFailures: metricSum(after, 'probe_wake_dm_failures', { ...tq, reason: 'slack_error:channel_not_found' }),
       badRows: metricSum(after, 'probe_wake_bad_rows', tq),
       rowsRead: metricSum(after, 'probe_wake_rows_read', tq),
-    }).toEqual({ wakes: 4, flyWakes: 2, debounced: 1, started: 3, investigated: 3, fallback: 0, dmsSent: 2, dmFailures: 1, badRows: 1, rowsRead: 15 });
+      flyRecovered: metricSum(after, 'probe_wake_windows_recovered', { ...tq, probe: 'fly', category: 'auth', by: 'results' }),
+      recovered: metricSum(after, 'probe_wake_windows_recovered', tq),
+    }).toEqual({ wakes: 4, flyWakes: 2, debounced: 1, started: 3, investigated: 3, fallback: 0, dmsSent: 2, dmFailures: 1, badRows: 1, rowsRead: 17, flyRecovered: 1, recovered: 1 });
     // Kept as a test artifact: what an operator's scrape looks like.
     await fs.mkdir(ARTIFACTS, { recursive: true });
     await fs.writeFile(path.join(ARTIFACTS, 'metrics-scrape.txt'), await scrapeText(metricsUrl));
