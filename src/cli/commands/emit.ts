@@ -5,7 +5,14 @@ import type { Command } from 'commander';
 import { parseAuditLine, SEVERITIES, type ParsedLine } from '../../domain/auditRow';
 import { CliError, cliConfig, output } from '../context';
 
-interface EmitOptions {
+/** Flags every emit command shares: when, where, and how the appended row is printed. */
+interface AppendOptions {
+  ts?: string;
+  file?: string;
+  json?: boolean;
+}
+
+interface EmitOptions extends AppendOptions {
   probe: string;
   category: string;
   severity: string;
@@ -16,13 +23,10 @@ interface EmitOptions {
   fixName?: string;
   fixEnabled?: boolean;
   wakeId?: string;
-  ts?: string;
-  file?: string;
-  json?: boolean;
 }
 
 export function registerEmit(program: Command): void {
-  program
+  const emitWake = program
     .command('emit')
     .description('append a probe.wake_requested row to the audit log (validated like the tail validates it)')
     .requiredOption('--probe <name>', 'probe name, 1-64 chars of [A-Za-z0-9_.-]')
@@ -35,9 +39,6 @@ export function registerEmit(program: Command): void {
     .option('--fix-name <name>', 'auto-fix envelope: the fix this probe could apply')
     .option('--fix-enabled', 'auto-fix envelope: the fix is enabled (default: disabled)')
     .option('--wake-id <id>', 'wake ID (default: a random w-xxxxxxxxxxxx)')
-    .option('--ts <iso>', 'timestamp (default: now)')
-    .option('--file <path>', 'audit log to append to (default: AUDIT_LOG_PATH or ./var/audit.jsonl)')
-    .option('--json', 'print the appended row as JSON')
     .addHelpText(
       'after',
       '\nExample:\n  npx probe-wake emit --probe fly --category auth --severity critical \\\n' +
@@ -45,81 +46,68 @@ export function registerEmit(program: Command): void {
     )
     .action((options: EmitOptions) => emit(options));
 
-  program
+  const emitResultCommand = program
     .command('emit-result')
     .description('append a probe.result row (healthy results close the probe\'s windows after PROBE_RECOVERY_CONFIRMATIONS in a row)')
     .requiredOption('--probe <name>', 'probe name, 1-64 chars of [A-Za-z0-9_.-]')
     .requiredOption('--status <status>', `one of ${RESULT_STATUSES.join(', ')}`)
     .option('--summary <text>', 'one-line summary, context for investigations')
     .option('--details <json>', 'JSON object with the probe\'s readings')
-    .option('--ts <iso>', 'timestamp (default: now)')
-    .option('--file <path>', 'audit log to append to (default: AUDIT_LOG_PATH or ./var/audit.jsonl)')
-    .option('--json', 'print the appended row as JSON')
     .addHelpText('after', '\nExample (twice: two healthy results in a row recover the fly incident):\n  npx probe-wake emit-result --probe fly --status healthy --summary "Fly apps reachable"')
     .action((options: ResultOptions) => emitResult(options));
 
-  program
+  const emitRecoveredCommand = program
     .command('emit-recovered')
     .description('append a probe.recovered row: closes the pair\'s open window at once (every window of the probe without --category)')
     .requiredOption('--probe <name>', 'probe name, 1-64 chars of [A-Za-z0-9_.-]')
     .option('--category <name>', 'issue category, same rule as --probe (default: every category of the probe)')
     .option('--summary <text>', 'what recovered it, shown in the recovery reply')
-    .option('--ts <iso>', 'timestamp (default: now)')
-    .option('--file <path>', 'audit log to append to (default: AUDIT_LOG_PATH or ./var/audit.jsonl)')
-    .option('--json', 'print the appended row as JSON')
     .action((options: RecoveredOptions) => emitRecovered(options));
+
+  for (const command of [emitWake, emitResultCommand, emitRecoveredCommand]) appendFlags(command);
 }
 
 const RESULT_STATUSES = ['healthy', 'degraded', 'unhealthy'] as const;
 
-interface ResultOptions {
+function appendFlags(command: Command): Command {
+  return command
+    .option('--ts <iso>', 'timestamp (default: now)')
+    .option('--file <path>', 'audit log to append to (default: AUDIT_LOG_PATH or ./var/audit.jsonl)')
+    .option('--json', 'print the appended row as JSON');
+}
+
+interface ResultOptions extends AppendOptions {
   probe: string;
   status: string;
   summary?: string;
   details?: string;
-  ts?: string;
-  file?: string;
-  json?: boolean;
 }
 
-interface RecoveredOptions {
+interface RecoveredOptions extends AppendOptions {
   probe: string;
   category?: string;
   summary?: string;
-  ts?: string;
-  file?: string;
-  json?: boolean;
 }
 
 function emitResult(options: ResultOptions): void {
-  const row = stripUndefined({
-    ts: options.ts ?? new Date().toISOString(),
+  appendRow(options, 'result', {
     event: 'probe.result',
     probe: options.probe,
     status: options.status,
     summary: options.summary,
     details: options.details === undefined ? undefined : jsonFlag('--details', options.details),
-  });
-  const file = appendRow(options.file, row, 'result');
-  output(options.json === true, row, () => `appended result ${row.status} of ${row.probe} to ${file}`);
+  }, (row, file) => `appended result ${row.status} of ${row.probe} to ${file}`);
 }
 
 function emitRecovered(options: RecoveredOptions): void {
-  const row = stripUndefined({
-    ts: options.ts ?? new Date().toISOString(),
-    event: 'probe.recovered',
-    probe: options.probe,
-    issue_category: options.category,
-    summary: options.summary,
-  });
-  const file = appendRow(options.file, row, 'recovered');
-  output(options.json === true, row, () => `appended recovered ${row.probe}${row.issue_category ? `/${row.issue_category}` : ' (every category)'} to ${file}`);
+  appendRow(options, 'recovered', { event: 'probe.recovered', probe: options.probe, issue_category: options.category, summary: options.summary }, (row, file) =>
+    `appended recovered ${row.probe}${row.issue_category ? `/${row.issue_category}` : ' (every category)'} to ${file}`,
+  );
 }
 
 function emit(options: EmitOptions): void {
   if (options.fixEnabled && options.fixName === undefined) throw new CliError('--fix-enabled needs --fix-name', 2);
-  const row = stripUndefined({
-    ts: options.ts ?? new Date().toISOString(),
+  appendRow(options, 'wake', {
     event: 'probe.wake_requested',
     wake_id: options.wakeId ?? `w-${randomBytes(6).toString('hex')}`,
     probe: options.probe,
@@ -130,24 +118,31 @@ function emit(options: EmitOptions): void {
     impact: options.impact,
     snapshot: options.snapshot === undefined ? undefined : jsonFlag('--snapshot', options.snapshot),
     envelope: options.fixName === undefined ? undefined : { enabled: options.fixEnabled === true, fix_name: options.fixName },
-  });
-  const file = appendRow(options.file, row, 'wake');
-  output(options.json === true, row, () => `appended wake ${row.wake_id} (${row.probe}/${row.issue_category}, ${row.severity}) to ${file}`);
+  }, (row, file) => `appended wake ${row.wake_id} (${row.probe}/${row.issue_category}, ${row.severity}) to ${file}`);
 }
 
-/** Validates `row` with the tail's own parser (a row emit accepts is a row the tail accepts), then appends it; returns the file. */
-function appendRow(fileFlag: string | undefined, row: Record<string, unknown>, kind: Exclude<ParsedLine['kind'], 'bad' | 'other'>): string {
+/**
+ * The row (`ts` now unless --ts), validated by the tail's own parser (a row emit accepts is a row the
+ * tail accepts), appended to the audit log, and printed: as JSON with --json, else `describe`.
+ */
+function appendRow<F extends Record<string, unknown>>(
+  options: AppendOptions,
+  kind: Exclude<ParsedLine['kind'], 'bad' | 'other'>,
+  fields: F,
+  describe: (row: F, file: string) => string,
+): void {
+  const row = stripUndefined({ ts: options.ts ?? new Date().toISOString(), ...fields });
   const line = JSON.stringify(row);
   const parsed = parseAuditLine(line, 0, () => 'unused');
   if (parsed.kind !== kind) {
     const reason = parsed.kind === 'bad' ? parsed.reason : parsed.kind;
     throw new CliError(`not a valid ${kind} row: ${asFlags(reason)}`, 2);
   }
-  const file = fileFlag ? path.resolve(fileFlag) : cliConfig().auditLogPath;
+  const file = options.file ? path.resolve(options.file) : cliConfig().auditLogPath;
   mkdirSync(path.dirname(file), { recursive: true });
   // One write of one line in append mode: concurrent writers' lines never interleave for rows this small.
   appendFileSync(file, `${line}\n`);
-  return file;
+  output(options.json === true, row, () => describe(row, file));
 }
 
 const FLAG_OF_FIELD: Record<string, string> = { issue_category: '--category', wake_id: '--wake-id', envelope: '--fix-name' };
