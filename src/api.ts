@@ -514,8 +514,10 @@ export type { Silence, SilenceRequest } from './domain/silences';
  * The validator (addSilenceProblem) refuses bad input to the caller, naming the problem.
  */
 export const addSilenceUpdate = defineUpdate<Silence, [SilenceRequest]>('addSilence');
-/** On the tail: ends an active silence early and answers it; an unknown (or already ended) id is refused by the validator. */
-/** Ends a silence early; `removedBy` (a Slack user ID, or cli:{login}) is logged by the tail and kept in its history. */
+/**
+ * On the tail: ends an active silence early and answers it; an unknown (or already ended) id is refused by the
+ * validator. `removedBy` (a Slack user ID, or cli:{login}) is logged by the tail and kept in its history.
+ */
 export const removeSilenceUpdate = defineUpdate<Silence, [{ id: string; removedBy?: string }]>('removeSilence');
 /** The same as addSilence for `tctl`, which can only signal; bad input is logged (with its problem) and ignored. Typed loosely: it comes from a CLI. */
 export const silenceSignal = defineSignal<[unknown]>('silence');

@@ -21,9 +21,9 @@ const ACTION_FIELDS = new Set(['action', 'actor', 'requestId', 'snoozeSeconds', 
 export const SNOOZE_SECONDS: readonly number[] = SNOOZE_CHOICES.map((c) => c.seconds);
 
 /**
- * How many request answers an incident keeps for repeats. Slack redelivers a click within seconds
- * (its retries span about 5 minutes) and a retried CLI call comes at once, so the newest 500 cover
- * every repeat while a long incident's clicks cannot grow its state without bound.
+ * How many request answers an incident keeps for repeats. A repeat (a click delivered twice, a retried
+ * CLI call) comes within seconds or minutes of the first, so the newest 500 cover it, while an incident
+ * clicked for hours cannot grow its state without bound.
  */
 export const ANSWERS_KEPT = 500;
 
