@@ -1,27 +1,15 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { DeliverMessageInput, DeliverMessageResult } from '../../src/activities/deliverMessage';
-import { enqueueMessage } from '../../src/activities/enqueueMessage';
 import { createAddSilence } from '../../src/activities/operatorActions';
-import { getOutboxQuery, outboxWorkflowId, windowClosedSignal, type WindowFacts } from '../../src/api';
+import { windowClosedSignal, type WindowFacts } from '../../src/api';
 import type { Wake } from '../../src/domain/auditRow';
-import { DEFAULT_DELIVERY_HORIZON_MS } from '../../src/domain/delivery';
 import type { OperatorActionRow } from '../../src/domain/operatorActions';
 import type { StandInTailResult } from './actionWorkflows/standInTail';
-import { outboxSettled } from './deliveryMocks';
+import { closeOutbox, incidentDelivery, type IncidentMessages } from './deliveryMocks';
 import { mockModel, textTurn } from './modelMocks';
 
-type PostInput = Extract<DeliverMessageInput, { action: 'post' }>;
-type UpdateInput = Extract<DeliverMessageInput, { action: 'update' }>;
-
-export interface ActionCalls {
-  /** Top-level posts of the root. */
-  rootPosts: PostInput[];
-  /** Edits of the root (chat.update). */
-  updates: UpdateInput[];
-  /** Thread replies posted. */
-  replies: PostInput[];
+export interface ActionCalls extends IncidentMessages {
   rows: OperatorActionRow[];
   /** Attempts of the addSilence activity. */
   addSilenceAttempts: number;
@@ -51,7 +39,6 @@ export async function runWithTail(
   const calls: ActionCalls = { rootPosts: [], updates: [], replies: [], rows: [], addSilenceAttempts: 0 };
   const workflowId = `probe-investigation:${wake.probe}:${wake.category}:${taskQueue}`;
   const addSilence = createAddSilence('probe-tail-not-used');
-  let replyTs = 0;
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
@@ -66,21 +53,7 @@ export async function runWithTail(
         calls.addSilenceAttempts += 1;
         return addSilence(input);
       },
-      deliverMessage: async (input: DeliverMessageInput): Promise<DeliverMessageResult> => {
-        if (input.action === 'update') {
-          calls.updates.push(input);
-          return { kind: 'updated', channel: input.at.channel, ts: input.at.ts };
-        }
-        if (input.key !== workflowId) {
-          calls.replies.push(input);
-          replyTs += 1;
-          return { kind: 'posted', channel: input.thread?.channel ?? 'D1', ts: `2.${String(replyTs).padStart(6, '0')}`, alreadyPosted: false };
-        }
-        calls.rootPosts.push(input);
-        return { kind: 'posted', channel: 'D1', ts: '1.000001', alreadyPosted: false };
-      },
-      dmDeliverySettings: async () => ({ horizonMs: DEFAULT_DELIVERY_HORIZON_MS }),
-      enqueueMessage,
+      ...incidentDelivery(workflowId, calls),
       incidentSettings: async () => ({}),
     },
   });
@@ -94,10 +67,7 @@ export async function runWithTail(
     await during(investigation, calls);
     if (end === 'close') await investigation.signal(windowClosedSignal, { reason: 'reset', atMs: await env.currentTimeMs() }).catch(() => undefined);
     const result = (await tailHandle.result()) as StandInTailResult;
-    const outbox = env.client.workflow.getHandle(outboxWorkflowId(taskQueue));
-    for (let i = 0; i < 200 && (await outbox.query(getOutboxQuery)).queued > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-    await outboxSettled(env.client, taskQueue);
-    await outbox.terminate('test over').catch(() => undefined);
+    await closeOutbox(env.client, taskQueue);
     return result;
   });
   return { tail, calls, workflowId };

@@ -2,26 +2,18 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { AskModelInput } from '../../src/activities/askModel';
-import type { DeliverMessageInput, DeliverMessageResult } from '../../src/activities/deliverMessage';
-import { enqueueMessage } from '../../src/activities/enqueueMessage';
 import { createRunFix } from '../../src/activities/runFix';
-import { getOutboxQuery, outboxWorkflowId, type FixRunRequest, type FixRunResult, type InvestigationOutcome, type WindowFacts } from '../../src/api';
+import { type FixRunRequest, type FixRunResult, type InvestigationOutcome, type WindowFacts } from '../../src/api';
 import type { LlmTurn } from '../../src/domain/agent';
 import type { Wake } from '../../src/domain/auditRow';
-import { DEFAULT_DELIVERY_HORIZON_MS } from '../../src/domain/delivery';
 import type { FixExecutedRow } from '../../src/domain/fixApproval';
 import type { FixRunners } from '../../src/domain/fixRunners';
 import type { OperatorActionRow } from '../../src/domain/operatorActions';
-import { outboxSettled } from './deliveryMocks';
+import { closeOutbox, incidentDelivery, type IncidentMessages } from './deliveryMocks';
 import { mockModel, textTurn } from './modelMocks';
 import { workflowBundle } from './temporal';
 
-type PostInput = Extract<DeliverMessageInput, { action: 'post' }>;
-type UpdateInput = Extract<DeliverMessageInput, { action: 'update' }>;
-
-export interface FixCalls {
-  updates: UpdateInput[];
-  replies: PostInput[];
+export interface FixCalls extends IncidentMessages {
   actionRows: OperatorActionRow[];
   fixRows: FixExecutedRow[];
   /** Every attempt of the runFix activity. */
@@ -47,10 +39,9 @@ export interface FixRun {
  * (no tail): the window's signals come from the test.
  */
 export async function runFixIncident(env: TestWorkflowEnvironment, taskQueue: string, options: FixRun) {
-  const calls: FixCalls = { updates: [], replies: [], actionRows: [], fixRows: [], runFix: [] };
+  const calls: FixCalls = { rootPosts: [], updates: [], replies: [], actionRows: [], fixRows: [], runFix: [] };
   const workflowId = `probe-investigation:${options.wake.probe}:${options.wake.category}:${taskQueue}`;
   const runFix = createRunFix(options.runners);
-  let replyTs = 0;
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
@@ -60,20 +51,7 @@ export async function runFixIncident(env: TestWorkflowEnvironment, taskQueue: st
         throw new Error('not used');
       },
       ...mockModel(() => undefined, async (_input: AskModelInput): Promise<LlmTurn> => textTurn(options.answer ?? 'Token expired.\nNext step: mint a new token.')),
-      deliverMessage: async (input: DeliverMessageInput): Promise<DeliverMessageResult> => {
-        if (input.action === 'update') {
-          calls.updates.push(input);
-          return { kind: 'updated', channel: input.at.channel, ts: input.at.ts };
-        }
-        if (input.key !== workflowId) {
-          calls.replies.push(input);
-          replyTs += 1;
-          return { kind: 'posted', channel: input.thread?.channel ?? 'D1', ts: `2.${String(replyTs).padStart(6, '0')}`, alreadyPosted: false };
-        }
-        return { kind: 'posted', channel: 'D1', ts: '1.000001', alreadyPosted: false };
-      },
-      dmDeliverySettings: async () => ({ horizonMs: DEFAULT_DELIVERY_HORIZON_MS }),
-      enqueueMessage,
+      ...incidentDelivery(workflowId, calls),
       incidentSettings: async () => ({
         fixRunners: options.fixRunnerNames ?? Object.keys(options.runners),
         ...(options.timeoutSeconds !== undefined ? { fixApprovalTimeoutSeconds: options.timeoutSeconds } : {}),
@@ -107,10 +85,7 @@ export async function runFixIncident(env: TestWorkflowEnvironment, taskQueue: st
     });
     await options.during(handle, calls);
     const result = (await handle.result()) as InvestigationOutcome;
-    const outbox = env.client.workflow.getHandle(outboxWorkflowId(taskQueue));
-    for (let i = 0; i < 200 && (await outbox.query(getOutboxQuery)).queued > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-    await outboxSettled(env.client, taskQueue);
-    await outbox.terminate('test over').catch(() => undefined);
+    await closeOutbox(env.client, taskQueue);
     return result;
   });
   return { outcome, calls, workflowId };

@@ -2,22 +2,18 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import type { AskModelInput } from '../../src/activities/askModel';
-import type { DeliverMessageInput, DeliverMessageResult } from '../../src/activities/deliverMessage';
-import { enqueueMessage } from '../../src/activities/enqueueMessage';
-import { getOutboxQuery, outboxWorkflowId, ProbeNameKey, type InvestigationOutcome, type OutboxView, type WindowFacts } from '../../src/api';
+import { ProbeNameKey, type InvestigationOutcome, type WindowFacts } from '../../src/api';
 import type { LlmTurn } from '../../src/domain/agent';
 import type { Wake } from '../../src/domain/auditRow';
-import { DEFAULT_DELIVERY_HORIZON_MS } from '../../src/domain/delivery';
 import type { InvestigationRow } from '../../src/domain/investigationRows';
-import { outboxSettled } from './deliveryMocks';
+import type { DeliverMessageResult } from '../../src/activities/deliverMessage';
+import { closeOutbox, incidentDelivery, type IncidentMessages, type PostInput } from './deliveryMocks';
 import { mockModel } from './modelMocks';
 import { becomeCurrentVersion } from '../../src/worker/deploymentVersion';
 import { workflowBundle } from './temporal';
 
 export type Investigate = (input: AskModelInput) => Promise<LlmTurn>;
-export type PostRoot = (input: Extract<DeliverMessageInput, { action: 'post' }>) => Promise<DeliverMessageResult>;
-type PostInput = Extract<DeliverMessageInput, { action: 'post' }>;
-type UpdateInput = Extract<DeliverMessageInput, { action: 'update' }>;
+export type PostRoot = (input: PostInput) => Promise<DeliverMessageResult>;
 
 export interface IncidentRun {
   investigate: Investigate;
@@ -32,14 +28,8 @@ export interface IncidentRun {
   searchAttributes?: boolean;
 }
 
-export interface IncidentCalls {
+export interface IncidentCalls extends IncidentMessages {
   investigate: number;
-  /** Attempts to post the root message (top level). */
-  rootPosts: PostInput[];
-  /** Edits of the root (chat.update). */
-  updates: UpdateInput[];
-  /** Thread replies posted. */
-  replies: PostInput[];
   telemetry: InvestigationRow[];
   /** The order things happened in: 'alert' (first root attempt), 'model' (the model answered). */
   order: string[];
@@ -54,7 +44,6 @@ export async function runIncident(env: TestWorkflowEnvironment, wake: Wake, task
   const workflowId = `probe-investigation:fly:auth:${taskQueue}`;
   let alertAttempted!: () => void;
   const alert = new Promise<void>((resolve) => (alertAttempted = resolve));
-  let replyTs = 0;
   // The dev server refuses a workflow task that names a versioning behaviour (src/workflows/versioning.ts)
   // from a worker outside a Worker Deployment; the time-skipping server knows no deployments and ignores it.
   // So on the dev server the worker joins a deployment of its own, as production's does (src/worker/createWorker.ts).
@@ -82,23 +71,16 @@ export async function runIncident(env: TestWorkflowEnvironment, wake: Wake, task
         calls.telemetry.push(row);
         return options.appendTelemetry ? options.appendTelemetry(row) : { appended: true };
       },
-      deliverMessage: async (input: DeliverMessageInput): Promise<DeliverMessageResult> => {
-        if (input.action === 'update') {
-          calls.updates.push(input);
-          return { kind: 'updated', channel: input.at.channel, ts: input.at.ts };
-        }
-        if (input.key !== workflowId) {
-          calls.replies.push(input);
-          replyTs += 1;
-          return { kind: 'posted', channel: input.thread?.channel ?? 'D1', ts: `2.${String(replyTs).padStart(6, '0')}`, alreadyPosted: false };
-        }
-        calls.rootPosts.push(input);
-        if (calls.rootPosts.length === 1) calls.order.push('alert');
-        alertAttempted();
-        return options.postRoot(input);
-      },
-      dmDeliverySettings: async () => ({ horizonMs: options.horizonMs ?? DEFAULT_DELIVERY_HORIZON_MS }),
-      enqueueMessage,
+      ...incidentDelivery(
+        workflowId,
+        calls,
+        (input) => {
+          if (calls.rootPosts.length === 1) calls.order.push('alert');
+          alertAttempted();
+          return options.postRoot(input);
+        },
+        options.horizonMs,
+      ),
       incidentSettings: async () => (options.uiUrl ? { uiUrl: options.uiUrl } : {}),
     },
   });
@@ -119,22 +101,8 @@ export async function runIncident(env: TestWorkflowEnvironment, wake: Wake, task
     const result = (await handle.result()) as InvestigationOutcome;
     const described = await handle.describe();
     // Queries need the worker: ask the outbox before it stops, once it has sent what the investigation queued last.
-    const outbox = await outboxDrained(env, taskQueue);
-    await outboxSettled(env.client, taskQueue);
-    // One that keeps undelivered DMs stays open, waking on a timer its stopped worker cannot serve: end it.
-    await env.client.workflow.getHandle(outboxWorkflowId(taskQueue)).terminate('test over').catch(() => undefined);
+    const outbox = await closeOutbox(env.client, taskQueue);
     return { outcome: result, outbox, described };
   });
   return { outcome, calls, workflowId, outbox, described };
-}
-
-/** The outbox's view once nothing is queued (thread replies are queued as the investigation ends). */
-async function outboxDrained(env: TestWorkflowEnvironment, taskQueue: string): Promise<OutboxView> {
-  const handle = env.client.workflow.getHandle(outboxWorkflowId(taskQueue));
-  let view: OutboxView = await handle.query(getOutboxQuery);
-  for (let i = 0; i < 200 && view.queued > 0; i += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    view = await handle.query(getOutboxQuery);
-  }
-  return view;
 }

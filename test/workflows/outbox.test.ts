@@ -49,13 +49,8 @@ beforeEach(async () => {
 });
 afterEach(() => env?.teardown());
 
-function wakeOf(i: number): Wake {
-  return { wakeId: `w-${n}-${i}`, ts: '2026-11-23T10:15:02.113Z', probe: 'storm', category: `c${i}`, severity: 'critical', summary: `wake ${i}`, offset: i };
-}
-
-/** Runs `count` investigations (real deliverMessage, mocked engine) on a fresh task queue; `during` runs while they are in flight. */
-async function investigations(count: number, during?: (ids: string[], start: (from: number, to: number) => Promise<void>) => Promise<void>) {
-  const taskQueue = `outbox-${++n}`;
+/** A worker on `taskQueue` with the real activities (deliverMessage's real WebClient against the fake), plus `extra`. */
+async function slackWorker(taskQueue: string, bundle: WorkflowBundleWithSourceMap, extra: object = {}): Promise<Worker> {
   const config = loadConfig({
     AUDIT_LOG_PATH: path.join(auditDir, 'audit.jsonl'),
     SLACK_BOT_TOKEN: 'xoxb-outbox-test',
@@ -63,12 +58,22 @@ async function investigations(count: number, during?: (ids: string[], start: (fr
     SLACK_API_URL: slack.apiUrl(slackBase),
     TEMPORAL_TASK_QUEUE: taskQueue,
   });
-  const worker = await Worker.create({
+  return Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: { ...createActivities(config, { slackRequestTimeoutMs: 1000 }), ...mockModel(() => undefined, async () => textTurn('Token rotated.\nNext step: mint one.')) },
+    workflowBundle: bundle,
+    activities: { ...createActivities(config, { slackRequestTimeoutMs: 1000 }), ...extra },
   });
+}
+
+function wakeOf(i: number): Wake {
+  return { wakeId: `w-${n}-${i}`, ts: '2026-11-23T10:15:02.113Z', probe: 'storm', category: `c${i}`, severity: 'critical', summary: `wake ${i}`, offset: i };
+}
+
+/** Runs `count` investigations (real deliverMessage, mocked engine) on a fresh task queue; `during` runs while they are in flight. */
+async function investigations(count: number, during?: (ids: string[], start: (from: number, to: number) => Promise<void>) => Promise<void>) {
+  const taskQueue = `outbox-${++n}`;
+  const worker = await slackWorker(taskQueue, await workflowBundle(), mockModel(() => undefined, async () => textTurn('Token rotated.\nNext step: mint one.')));
   const handles: Array<{ result(): Promise<unknown> }> = [];
   const ids: string[] = [];
   const start = async (from: number, to: number) => {
@@ -163,19 +168,7 @@ const wait = (key: string, revision: number): RequesterStep => ({ await: { key, 
  */
 async function requesters(scripts: Array<{ id: string; steps: RequesterStep[] }>, during?: () => Promise<void>): Promise<Delivery[][]> {
   const taskQueue = `messages-${++n}`;
-  const config = loadConfig({
-    AUDIT_LOG_PATH: path.join(auditDir, 'audit.jsonl'),
-    SLACK_BOT_TOKEN: 'xoxb-outbox-test',
-    SLACK_OPERATOR_USER_ID: 'U024BE7LH',
-    SLACK_API_URL: slack.apiUrl(slackBase),
-    TEMPORAL_TASK_QUEUE: taskQueue,
-  });
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await bundleWithRequester(),
-    activities: createActivities(config, { slackRequestTimeoutMs: 1000 }),
-  });
+  const worker = await slackWorker(taskQueue, await bundleWithRequester());
   return worker.runUntil(async () => {
     const handles = [];
     for (const script of scripts) {
