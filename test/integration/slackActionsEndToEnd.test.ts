@@ -11,8 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { loadConfig } from '../../src/config/config';
-import { investigationWorkflowId, threadReplyKey, windowClosedSignal } from '../../src/api';
+import { loadConfig, type AppConfig } from '../../src/config/config';
+import { ensureTailWorkflow, tailSettingsFrom } from '../../src/client/startTail';
+import { getStateQuery, investigationWorkflowId, threadReplyKey, windowClosedSignal } from '../../src/api';
 import { encodeButtonValue } from '../../src/domain/slackActions';
 import { startSlackReceiver, type SlackReceiver } from '../../src/slack/receiver';
 import { TemporalDispatcher } from '../../src/slack/temporalDispatcher';
@@ -39,6 +40,7 @@ describe('a click on the root message, end to end', () => {
   const responses = new ResponseUrlServer();
   const logs = memoryLogger();
   const clickToLineMs: number[] = [];
+  let config: AppConfig;
 
   beforeAll(async () => {
     let slackBase: string;
@@ -47,8 +49,8 @@ describe('a click on the root message, end to end', () => {
     auditLog = path.join(tmp, 'audit.jsonl');
     await fs.writeFile(auditLog, '');
     // No ANTHROPIC_API_KEY: the investigation takes the fallback at once (engine_unavailable); the click is what is tested.
-    const config = loadConfig(
-      { AUDIT_LOG_PATH: auditLog, SLACK_BOT_TOKEN: 'xoxb-actions-e2e', SLACK_OPERATOR_USER_ID: OPERATOR, SLACK_API_URL: slack.apiUrl(slackBase), TEMPORAL_TASK_QUEUE: TASK_QUEUE },
+    config = loadConfig(
+      { AUDIT_LOG_PATH: auditLog, SLACK_BOT_TOKEN: 'xoxb-actions-e2e', SLACK_OPERATOR_USER_ID: OPERATOR, SLACK_API_URL: slack.apiUrl(slackBase), TEMPORAL_TASK_QUEUE: TASK_QUEUE, PROBE_WAKE_POLL_SEC: '0.2' },
       tmp,
     );
     worker = await createProbeWakeWorker({ connection: env.nativeConnection, config, workflowBundle: await workflowBundle(), shutdownGraceTime: '1s' });
@@ -116,6 +118,50 @@ describe('a click on the root message, end to end', () => {
     await handle.result();
     // The close took the buttons off the root.
     await eventually(() => (JSON.stringify(slack.byKey(workflowId)[0]!.blocks).includes('"actions"') ? undefined : true), 30_000, 'the root without buttons');
+  });
+
+  it('snooze, then reset, on an incident the real tail opened: the silence and the window close happen on the tail', async () => {
+    const tail = env.client.workflow.getHandle(config.temporal.tailWorkflowId);
+    await ensureTailWorkflow(env.client, config, tailSettingsFrom(config));
+    await eventually(async () => ((await tail.query(getStateQuery)).cursor ? true : undefined), 30_000, 'the tail to stamp its cursor');
+    const wakeRow = (id: string) => `${JSON.stringify({ ts: new Date().toISOString(), event: 'probe.wake_requested', wake_id: id, probe: 'pg', issue_category: 'conn', severity: 'critical', summary: 'postgres refuses connections' })}\n`;
+    await fs.appendFile(auditLog, wakeRow('w-pg-e2e-1'));
+    const workflowId = investigationWorkflowId('pg', 'conn', 'w-pg-e2e-1');
+    const root = await eventually(() => slack.byKey(workflowId)[0], 60_000, 'the root message of the tail\'s incident');
+    const button = (actionId: string) =>
+      (root.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).find((b) => b.type === 'actions')!.elements!.find((e) => e.action_id === actionId)!;
+
+    // Snooze 1 h: the tail holds the silence, by the clicker, for the pair; the thread says so.
+    const snooze = button('probe_wake.snooze.1h');
+    const clickedAt = Date.now();
+    expect(await postSigned(receiver.listening, formBody(blockActionsPayload({ userId: OPERATOR, actionId: snooze.action_id, value: snooze.value, actionTs: '1764700000.000001', responseUrl: responses.url('snooze') })), { secret: SECRET })).toBe(200);
+    expect((await responses.waitFor('snooze'))[0]!.body.text).toMatch(/^Snoozed: pg\/conn is silenced until \d\d:\d\d UTC \(silence s-\d+\)\.$/);
+    const [silence] = (await tail.query(getStateQuery)).silences;
+    expect(silence).toMatchObject({ probe: 'pg', category: 'conn', createdBy: OPERATOR });
+    expect(silence!.untilMs - clickedAt).toBeGreaterThan(3_600_000 - 60_000);
+    expect(silence!.untilMs - clickedAt).toBeLessThanOrEqual(3_600_000 + 60_000);
+    const snoozed = await eventually(() => slack.repliesTo(root.ts).find((m) => m.key === threadReplyKey(workflowId, 'action-1')), 30_000, 'the snooze line');
+    expect(snoozed.text).toMatch(new RegExp(`^🔕 Snoozed by <@${OPERATOR}> for 1 h: pg/conn is silenced until \\d\\d:\\d\\d UTC \\(silence \`${silence!.id}\`\\)$`));
+    // A wake of the snoozed pair is counted as silenced, not investigated.
+    const before = (await tail.query(getStateQuery)).counters;
+    await fs.appendFile(auditLog, wakeRow('w-pg-e2e-2'));
+    await eventually(async () => ((await tail.query(getStateQuery)).counters.silenced === before.silenced + 1 ? true : undefined), 30_000, 'the wake to be silenced');
+
+    // Reset: the tail closes the pair's window, the incident ends with its thread line, and the tail holds no window for it.
+    const reset = button('probe_wake.reset');
+    expect(await postSigned(receiver.listening, formBody(blockActionsPayload({ userId: OPERATOR, actionId: reset.action_id, value: reset.value, actionTs: '1764700000.000002', responseUrl: responses.url('reset') })), { secret: SECRET })).toBe(200);
+    expect((await responses.waitFor('reset'))[0]!.body.text).toBe('Window reset: this incident ends, and the next wake opens a new one.');
+    await env.client.workflow.getHandle(workflowId).result();
+    const state = await tail.query(getStateQuery);
+    expect(state.windows.filter((w) => w.probe === 'pg')).toEqual([]);
+    expect(state.counters.windowsReset).toBe(1);
+    const resetLine = await eventually(() => slack.repliesTo(root.ts).find((m) => m.key === threadReplyKey(workflowId, 'action-2')), 30_000, 'the reset line');
+    expect(resetLine.text).toBe(`↩️ Window reset by <@${OPERATOR}>: the next wake of pg/conn opens a new incident`);
+    const rows = (await fs.readFile(auditLog, 'utf8')).split('\n').filter((l) => l.includes('probe.operator_action') && l.includes(workflowId)).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows.map((r) => [r.action, r.actor, r.silence_id])).toEqual([
+      ['snooze', OPERATOR, silence!.id],
+      ['reset', OPERATOR, undefined],
+    ]);
   });
 
   it('click after click on fresh incidents (click -> thread line times printed, not asserted)', async () => {
