@@ -49,10 +49,11 @@ describe('silences in the Temporal Web UI', () => {
     const until = new Date(silence.untilMs).toISOString();
     // The UI renders current details as markdown in a frame, as it does static details.
     await page.getByText('User Metadata', { exact: true }).click();
+    // The frame naming the silence's scope: a bare `s-1` can also be part of the temp path in the static details.
     const shown = async () => {
       for (let i = 0; i < (await page.locator('iframe').count()); i++) {
         const text = await page.frameLocator('iframe').nth(i).locator('body').innerText().catch(() => '');
-        if (text.includes(silence.id)) return text;
+        if (text.includes(`${silence.id} fly/auth`)) return text;
       }
       return undefined;
     };
