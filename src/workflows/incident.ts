@@ -17,7 +17,7 @@ import { detailsMessage, incidentMessage, recoveredMessage, type InvestigationDe
 import type { PendingFix } from '../domain/fixApproval';
 import type { Acknowledged } from '../domain/operatorActions';
 import { actionsBlock } from '../domain/slackActions';
-import { messageDelivered, sendMessage, type Delivery } from './delivery';
+import { latestReport, messageDelivered, sendMessage, type Delivery } from './delivery';
 import { publishIncident } from './incidentVisibility';
 
 /**
@@ -114,7 +114,7 @@ export class Incident {
    */
   async replyDetails(delivery: Delivery, details: InvestigationDetails): Promise<void> {
     if (!delivery.dmSent) return;
-    await this.send({ key: threadReplyKey(this.rootKey, 'details'), revision: 0, message: detailsMessage(details), threadOf: this.rootKey, ...this.parentAt(), report: false });
+    await this.reply('details', detailsMessage(details));
   }
 
   /**
@@ -160,7 +160,7 @@ export class Incident {
 
   /** One reply in the root's thread (key `{workflow ID}#{name}`); resolves once the outbox has it queued. */
   replyInThread(name: string, text: string): Promise<void> {
-    return this.send({ key: threadReplyKey(this.rootKey, name), revision: 0, message: { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } }] }, threadOf: this.rootKey, ...this.parentAt(), report: false });
+    return this.reply(name, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } }] });
   }
 
   /**
@@ -203,7 +203,7 @@ export class Incident {
 
   private async announceRecovery(afterMs: number): Promise<void> {
     this.recoveryAnnounced = true;
-    await this.send({ key: threadReplyKey(this.rootKey, 'recovered'), revision: 0, message: recoveredMessage(this.input.wake, afterMs), threadOf: this.rootKey, ...this.parentAt(), report: false });
+    await this.reply('recovered', recoveredMessage(this.input.wake, afterMs));
     this.editRoot((state) => rules.rootEdited(state, Date.now()));
     this.publish(true);
   }
@@ -239,6 +239,17 @@ export class Incident {
       acknowledged: this.acknowledged,
       actions: this.buttonsOnRoot ? actionsBlock({ workflowId: this.rootKey, fixPending: this.fixOffered }).elements.map((button) => ({ ...button })) : undefined,
     });
+  }
+
+  /**
+   * Reply `{workflow ID}#{name}` in the root's thread; none while the root was never posted and the
+   * outbox's newest word on it is that Slack did not take it (not configured, or given up): it has no
+   * thread, and the reply could only be given up as thread_parent_unknown and listed for `redeliver`,
+   * which re-posts the root alone. (A refused edit of a posted root does not count: its thread exists.)
+   */
+  private reply(name: string, message: SlackMessage): Promise<void> {
+    if (!this.state.root && latestReport(this.rootKey)?.delivered === false) return this.sends;
+    return this.send({ key: threadReplyKey(this.rootKey, name), revision: 0, message, threadOf: this.rootKey, ...this.parentAt(), report: false });
   }
 
   private send(request: Parameters<typeof sendMessage>[0]): Promise<void> {

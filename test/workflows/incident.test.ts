@@ -162,6 +162,22 @@ describe('the incident thread', () => {
     expect((described.memo as unknown as InvestigationMemo).incident).toEqual({ phase: 'recovered', wakes: 1, recoveredAfterMs: 26 * MIN, closedBecause: 'recovered' });
   });
 
+  it('without Slack (no token): no reply goes into a thread that does not exist, so the outbox lists nothing undelivered', async () => {
+    const window = await windowFrom(0, 60 * MIN);
+    const { outcome, calls, outbox } = await runIncident(env, wake, `inc-${++run}`, {
+      investigate: answer,
+      postRoot: async () => ({ kind: 'notConfigured', reason: 'slack_token_missing' }),
+      window,
+      during: async (handle) => {
+        await incidentWhen(handle, (s) => s.diagnosed);
+        await handle.signal(windowClosedSignal, { reason: 'recovered', atMs: window.openedAtMs + 26 * MIN, by: 'results' });
+      },
+    });
+    expect(outcome).toMatchObject({ phase: 'recovered', dmSent: false, dmReason: 'slack_token_missing' });
+    expect(calls.replies).toEqual([]);
+    expect(outbox.undelivered).toEqual([]);
+  });
+
   it('a reset closes it early without a recovery reply; the root still ends showing every wake', async () => {
     const { outcome, calls } = await runIncident(env, wake, `inc-${++run}`, {
       investigate: answer,
