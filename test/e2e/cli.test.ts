@@ -5,7 +5,7 @@
  */
 import { msToTs } from '@temporalio/common/lib/time';
 import { FakeSlack } from '../support/fakeSlack';
-import { runCli, startPipeline, type Pipeline } from '../support/pipeline';
+import { runCli, runCommand, startPipeline, type Pipeline } from '../support/pipeline';
 import { freePort } from '../support/ports';
 import { eventually } from '../support/poll';
 import type { Check } from '../../src/cli/commands/doctor';
@@ -26,6 +26,12 @@ describe('probe-wake CLI without a server', () => {
       expect({ command, code: help.code }).toEqual({ command, code: 0 });
       expect(help.stdout).toContain(flag);
     }
+  });
+
+  test('`npx probe-wake`, as the README runs it, starts the built CLI (its bin is executable)', async () => {
+    const run = await runCommand('npx', ['--no-install', 'probe-wake', '--version'], env);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
   test.each([
