@@ -154,26 +154,37 @@ export class FakeSlack extends FakeHttpServer {
     }
   }
 
-  /** Slack down for `forMs` on the fake's clock: HTTP 503 to every call, or no listener at all (connection refused). */
+  /**
+   * Slack down for `forMs` on the fake's clock: HTTP 503 to every call, or no listener at all (connection
+   * refused). A new outage replaces the one going on, refused connections included.
+   */
   async goDown(forMs: number, mode: 'http503' | 'refused'): Promise<void> {
     const untilMs = (await this.clock()) + forMs;
-    this.outage = { untilMs, mode };
-    if (mode !== 'refused') return;
-    await this.refuseConnections();
+    // The watch of a refused outage still going on ends here: this outage decides whether the port listens.
+    const refusing = this.reopenTimer !== undefined;
+    clearInterval(this.reopenTimer);
+    this.reopenTimer = undefined;
+    const outage = (this.outage = { untilMs, mode });
+    if (mode !== 'refused') {
+      if (refusing) await this.listenAgain();
+      return;
+    }
+    if (!refusing) await this.refuseConnections();
     // Nothing reaches a closed port to notice the end: watch the clock. One look at a time: on a loaded
     // machine the clock (a call to the test server) can take longer than the interval, and two looks that
     // both saw the outage end would both listen again (EADDRINUSE on the kept port, or a read of a cleared outage).
     let looking = false;
-    const outage = this.outage;
-    this.reopenTimer = setInterval(() => {
+    const timer = setInterval(() => {
       if (looking) return;
       looking = true;
       void (async () => {
         try {
-          // Over once its time has passed, or once reset() cleared it: either way the port listens again.
           if (this.outage === outage && (await this.clock()) < outage.untilMs) return;
-          clearInterval(this.reopenTimer);
-          this.reopenTimer = undefined;
+          // A newer outage took over while this look waited for the clock: the port is its business now.
+          if (this.outage !== outage && this.outage !== undefined) return;
+          // Over once its time has passed, or once reset() cleared it: either way the port listens again.
+          clearInterval(timer);
+          if (this.reopenTimer === timer) this.reopenTimer = undefined;
           if (this.outage === outage) this.outage = undefined;
           await this.listenAgain();
         } catch {
@@ -183,6 +194,7 @@ export class FakeSlack extends FakeHttpServer {
         }
       })();
     }, 50);
+    this.reopenTimer = timer;
   }
 
   /** Bot posts only (not the operator's), as the tests count DMs: top-level messages and thread replies. */
