@@ -123,7 +123,6 @@ export function recoveredMessage(wake: Pick<Wake, 'probe'>, afterMs: number): Re
   return { text, blocks: [section(text)] };
 }
 
-
 /**
  * A header is plain_text: mrkdwn is not parsed there, but mention syntax must still not ping and
  * control characters must not reach Slack; cut to the limit.

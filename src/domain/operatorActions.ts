@@ -64,8 +64,6 @@ export function pairName(wake: Pick<Wake, 'probe' | 'category'>): string {
   return `${inert(wake.probe)}/${inert(wake.category)}`;
 }
 
-
-
 export interface Acknowledged {
   by: string;
   atMs: number;

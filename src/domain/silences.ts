@@ -53,7 +53,7 @@ export interface SilenceTable {
 export const MIN_SILENCE_SECONDS = 60;
 export const MAX_SILENCE_SECONDS = 30 * 86_400;
 export const MAX_REASON_LENGTH = 300;
-const MAX_CREATED_BY_LENGTH = 64;
+const MAX_ACTOR_LENGTH = 64;
 const MAX_REQUEST_ID_LENGTH = 128;
 /** At most this many silences at once: a runaway script cannot grow the tail's state without bound. */
 export const MAX_ACTIVE_SILENCES = 100;
@@ -109,8 +109,8 @@ export function silenceRequestProblem(input: unknown): string | undefined {
 
 /** Who added or ended a silence: a Slack user ID, or cli:{login}. */
 function silenceActorProblem(actor: unknown, field: string): string | undefined {
-  return typeof actor !== 'string' || !/^\S+$/.test(actor) || actor.length > MAX_CREATED_BY_LENGTH
-    ? `${field} must be 1-${MAX_CREATED_BY_LENGTH} characters without spaces (a Slack user ID, or cli:{login})`
+  return typeof actor !== 'string' || !/^\S+$/.test(actor) || actor.length > MAX_ACTOR_LENGTH
+    ? `${field} must be 1-${MAX_ACTOR_LENGTH} characters without spaces (a Slack user ID, or cli:{login})`
     : undefined;
 }
 
@@ -297,4 +297,3 @@ export function silencesDetails(table: SilenceTable, nowMs: number): string {
   const lines = active.map((s) => `- \`${s.id}\` ${silenceScope(s)} until ${new Date(s.untilMs).toISOString()} by ${s.createdBy}: ${s.reason}`);
   return [`**Silences** (${active.length})`, '', ...lines].join('\n');
 }
-
