@@ -22,7 +22,7 @@ import { renderReport, type BenchResult } from './report';
 import { distribution, round, type Distribution } from './stats';
 import { measureTailCost } from './tailCost';
 import { freePort } from '../test/support/ports';
-import { startWorkerProcess, stopOrKill, WORKER_JS, type WorkerProcess } from '../test/support/workerProcess';
+import { environmentWithoutOurs, startWorkerProcess, stopOrKill, WORKER_JS, type WorkerProcess } from '../test/support/workerProcess';
 import { otherRow, sleep, wakeRow } from './workload';
 import { runSlackStorm } from './slackStorm';
 import { measureIncidentLatency, measureStormVisibility } from './lifecycle';
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
     const client = new Client({ connection });
 
     const serviceEnv = (scenario: string, auditLogPath: string, pollSeconds: number): NodeJS.ProcessEnv => ({
-      ...cleanEnv(),
+      ...environmentWithoutOurs(),
       TEMPORAL_ADDRESS: devServer!.address,
       TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_TASK_QUEUE: `bench-${scenario}`,
@@ -291,12 +291,6 @@ async function main(): Promise<void> {
   } finally {
     await cleanup();
   }
-}
-
-/** The parent's env without any probe-wake / Temporal / Slack / Anthropic settings: the bench sets its own. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  const own = /^(TEMPORAL_|PROBE_|KORA_|SLACK_|ANTHROPIC_|AUDIT_LOG_PATH$|LOG_LEVEL$)/;
-  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !own.test(key)));
 }
 
 /** --profile: where the time went, from the histories (see docs/performance.md). */

@@ -13,7 +13,7 @@ import { startDevServer, type DevServer } from '../../src/runtime/devServer';
 import { resolveTool, TEMPORAL_CLI } from '../../src/runtime/temporalTools';
 import { TEMPORAL_SERVER_VERSION } from '../support/cluster/versions';
 import { freePort } from '../support/ports';
-import { assertBuilt, startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
+import { assertBuilt, environmentWithoutOurs, startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
 
 async function identityAt(address: string) {
   const connection = await Connection.connect({ address });
@@ -51,10 +51,8 @@ describe('cluster identity', () => {
 
     const auditLog = path.join(tmp, 'audit.jsonl');
     await fs.writeFile(auditLog, '');
-    const base: NodeJS.ProcessEnv = { ...process.env };
-    for (const key of Object.keys(base)) if (key.startsWith('TEMPORAL_') || key.startsWith('PROBE_')) delete base[key];
     worker = await startWorkerProcess({
-      ...base,
+      ...environmentWithoutOurs(),
       TEMPORAL_ADDRESS: first.address,
       TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_TASK_QUEUE: 'probe-wake-identity',

@@ -17,7 +17,7 @@ import { FakeFixWebhook } from '../support/fakeFixWebhook';
 import { FakeSlack } from '../support/fakeSlack';
 import { eventually } from '../support/poll';
 import { devServerEnv } from '../support/temporal';
-import { assertBuilt, startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
+import { assertBuilt, environmentWithoutOurs, startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
 
 const SECRET = 'approval-crash-webhook-secret-0123456789abcdef';
 const FIX = 'restart_unhealthy_machine';
@@ -54,10 +54,8 @@ describe('an approved fix survives a worker crash mid-run (real investigation, n
   });
 
   async function startWorker(): Promise<WorkerProcess> {
-    const base: NodeJS.ProcessEnv = { ...process.env };
-    for (const key of Object.keys(base)) if (/^(TEMPORAL_|PROBE_|KORA_|SLACK_|ANTHROPIC_)/.test(key)) delete base[key];
     const worker = await startWorkerProcess({
-      ...base,
+      ...environmentWithoutOurs(),
       NODE_ENV: 'production',
       TEMPORAL_ADDRESS: env.address,
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,

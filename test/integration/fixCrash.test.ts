@@ -11,7 +11,7 @@ import { Worker } from '@temporalio/worker';
 import { fixIdempotencyKey, type FixRunRequest, type FixRunResult } from '../../src/api';
 import { FakeFixWebhook } from '../support/fakeFixWebhook';
 import { devServerEnv } from '../support/temporal';
-import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
+import { environmentWithoutOurs, startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
 
 const SECRET = 'crash-test-webhook-secret-0123456789abcdef';
 const TASK_QUEUE = 'probe-wake-fix-crash';
@@ -34,10 +34,8 @@ describe('runFix survives a worker crash mid-request', () => {
   });
 
   async function startWorker(): Promise<WorkerProcess> {
-    const base: NodeJS.ProcessEnv = { ...process.env };
-    for (const key of Object.keys(base)) if (key.startsWith('TEMPORAL_') || key.startsWith('PROBE_') || key.startsWith('KORA_')) delete base[key];
     const worker = await startWorkerProcess({
-      ...base,
+      ...environmentWithoutOurs(),
       NODE_ENV: 'production',
       TEMPORAL_ADDRESS: env.address,
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,

@@ -20,7 +20,7 @@ import { devServerEnv } from '../support/temporal';
 import { diagnosisOf } from '../support/diagnosis';
 import { eventually } from '../support/poll';
 import { freePort } from '../support/ports';
-import { assertBuilt, startWorkerProcess, WORKER_JS, type WorkerProcess } from '../support/workerProcess';
+import { assertBuilt, environmentWithoutOurs, startWorkerProcess, WORKER_JS, type WorkerProcess } from '../support/workerProcess';
 
 const SECRETS = {
   SLACK_BOT_TOKEN: 'xoxb-prodtest-4f1d9a7c2b',
@@ -75,10 +75,8 @@ describe('node lib/worker.js (production entry)', () => {
     const auditLog = path.join(tmp, `audit-${n}.jsonl`);
     await fs.writeFile(auditLog, '');
     const tailId = `probe-tail-prod-${n}`;
-    const base: NodeJS.ProcessEnv = { ...process.env };
-    for (const key of Object.keys(base)) if (key.startsWith('TEMPORAL_') || key.startsWith('PROBE_') || key.startsWith('KORA_')) delete base[key];
     const workerEnv = async (): Promise<NodeJS.ProcessEnv> => ({
-      ...base,
+      ...environmentWithoutOurs(),
       NODE_ENV: 'production',
       LOG_LEVEL: 'debug',
       TEMPORAL_ADDRESS: env.address,

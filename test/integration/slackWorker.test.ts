@@ -14,7 +14,7 @@ import { eventually } from '../support/poll';
 import { freePort } from '../support/ports';
 import { blockActionsPayload, formBody, operatorTargetWorker, postSigned, ResponseUrlServer, startTarget, targetState } from '../support/slackClicks';
 import { devServerEnv } from '../support/temporal';
-import { assertBuilt, spawnWorkerProcess, startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
+import { assertBuilt, environmentWithoutOurs, spawnWorkerProcess, startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
 
 const SECRET = 'worker-signing-secret-5d41402a';
 const APP_TOKEN = 'xapp-1-A0FAKEAPP-1-workerappleveltoken';
@@ -55,10 +55,8 @@ describe('the Slack receiver in node lib/worker.js', () => {
     n += 1;
     const auditLog = path.join(tmp, `audit-${n}.jsonl`);
     await fs.writeFile(auditLog, '');
-    const base: NodeJS.ProcessEnv = { ...process.env };
-    for (const key of Object.keys(base)) if (/^(TEMPORAL_|PROBE_|KORA_|SLACK_|ANTHROPIC_)/.test(key)) delete base[key];
     return {
-      ...base,
+      ...environmentWithoutOurs(),
       NODE_ENV: 'production',
       TEMPORAL_ADDRESS: env.address,
       TEMPORAL_NAMESPACE: 'default',

@@ -11,13 +11,12 @@ import { FakeAnthropic } from './fakeAnthropic';
 import { FakeSlack } from './fakeSlack';
 import { devServerEnv, workflowBundle } from './temporal';
 import { eventually } from './poll';
+import { environmentWithoutOurs } from './workerProcess';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const CLI = path.join(ROOT, 'lib', 'cli', 'index.js');
 
 /** Variables the pipeline sets; stripped from the inherited environment so a developer's shell cannot leak in. */
-const OWN_PREFIXES = ['TEMPORAL_', 'SLACK_', 'ANTHROPIC_', 'PROBE_', 'KORA_', 'AUDIT_LOG_PATH', 'LOG_LEVEL'];
-const KEEP = new Set(['TEMPORAL_CLI_PATH', 'TEMPORAL_TEST_SERVER_PATH']);
 
 export interface Pipeline {
   env: TestWorkflowEnvironment;
@@ -63,10 +62,7 @@ export async function startPipeline(options: { uiPort?: number } = {}): Promise<
     TEMPORAL_DEV_PORT: address.split(':').pop()!,
     LOG_LEVEL: 'warn',
   };
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => KEEP.has(name) || !OWN_PREFIXES.some((prefix) => name.startsWith(prefix))),
-  );
-  const childEnv = { ...inherited, ...vars };
+  const childEnv = { ...environmentWithoutOurs(), ...vars };
   const config = loadConfig(vars, tmp);
 
   const worker = await createProbeWakeWorker({ connection: env.nativeConnection, config, workflowBundle: bundle, shutdownGraceTime: '1s' });

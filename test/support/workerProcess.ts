@@ -11,6 +11,16 @@ import path from 'node:path';
 import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../src/runtime/workerProcessTuning';
 import { eventually, withTimeout } from './poll';
 
+/** The settings probe-wake (and the Temporal SDK) read, by prefix or name; a developer's shell may hold some. */
+const OWN_SETTINGS = ['TEMPORAL_', 'SLACK_', 'ANTHROPIC_', 'PROBE_', 'KORA_', 'AUDIT_LOG_PATH', 'LOG_LEVEL'];
+/** Where the Temporal binaries are: kept, they are the machine's, not a setting of the service. */
+const TOOL_PATHS = new Set(['TEMPORAL_CLI_PATH', 'TEMPORAL_TEST_SERVER_PATH']);
+
+/** This process's environment without any probe-wake or Temporal setting from the shell: a child given its own gets only those. */
+export function environmentWithoutOurs(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => TOOL_PATHS.has(name) || !OWN_SETTINGS.some((prefix) => name.startsWith(prefix))));
+}
+
 export const WORKER_JS = path.resolve(__dirname, '..', '..', 'lib', 'worker.js');
 
 /** The line lib/worker.js logs once it polls and the tail runs with its settings. */

@@ -8,19 +8,12 @@ import { FakeAnthropic } from '../fakeAnthropic';
 import { FakeSlack } from '../fakeSlack';
 import { eventually } from '../poll';
 import { freePort } from '../ports';
-import { startWorkerProcess, WORKER_JS, type WorkerProcess } from '../workerProcess';
+import { environmentWithoutOurs, startWorkerProcess, WORKER_JS, type WorkerProcess } from '../workerProcess';
 
 export const CLI_JS = path.resolve(__dirname, '..', '..', '..', 'lib', 'cli', 'index.js');
 
 export function wakeRow(wakeId: string, probe: string, category: string, severity = 'warning'): string {
   return JSON.stringify({ ts: new Date().toISOString(), event: 'probe.wake_requested', wake_id: wakeId, probe, issue_category: category, severity, summary: `${probe} ${category}` }) + '\n';
-}
-
-/** This process's environment without any Temporal or probe-wake settings of the developer's shell. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(base)) if (key.startsWith('TEMPORAL_') || key.startsWith('PROBE_') || key.startsWith('SLACK_') || key.startsWith('ANTHROPIC_')) delete base[key];
-  return base;
 }
 
 export interface CliResult {
@@ -67,7 +60,7 @@ export class ClusterDeployment {
 
   env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     return {
-      ...cleanEnv(),
+      ...environmentWithoutOurs(),
       NODE_ENV: 'production',
       TEMPORAL_ADDRESS: this.address,
       TEMPORAL_NAMESPACE: this.namespace,
